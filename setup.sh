@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# stream-matte set-up: idempotent, needs nothing installed by hand beyond the .NET 10 SDK, node/npm and apt.
+#   1. ffmpeg (Debian package) when missing;
+#   2. the genuine ONNX Runtime 1.30.0 native library, taken from the npm package onnxruntime-node@1.30.0 and
+#      verified by checksum, into .cache/onnxruntime/ (ignored by git);
+#   3. a Release build of Streaming.sln.
+# Re-running it does only what is missing. Set STREAM_MATTE_ORT_LIB to use another libonnxruntime (e.g. a GPU build).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+ORT_VERSION=1.30.0
+ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+ORT_DIR=.cache/onnxruntime/$ORT_VERSION
+ORT_LIB=$ORT_DIR/libonnxruntime.so.1
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
+
+# 1. ffmpeg
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  say "installing ffmpeg (apt)"
+  as_root apt-get update -q >/dev/null || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends ffmpeg >/dev/null \
+    || die "apt-get install ffmpeg failed"
+fi
+
+# 2. ONNX Runtime native library
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH"
+if [ ! -f "$ORT_LIB" ] || ! echo "$ORT_SHA256  $ORT_LIB" | sha256sum -c --status; then
+  command -v npm >/dev/null || die "npm is required once, to fetch onnxruntime-node@$ORT_VERSION (apt-get install npm)"
+  say "fetching ONNX Runtime $ORT_VERSION from npm (onnxruntime-node@$ORT_VERSION, ~110 MB, once)"
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null) || die "npm pack onnxruntime-node@$ORT_VERSION failed"
+  tar -xzf "$tmp"/onnxruntime-node-$ORT_VERSION.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1 \
+    || die "the npm package has no linux x64 libonnxruntime.so.1"
+  echo "$ORT_SHA256  $tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --status \
+    || die "checksum mismatch for libonnxruntime.so.1 from onnxruntime-node@$ORT_VERSION"
+  mkdir -p "$ORT_DIR"
+  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_LIB"
+  say "ONNX Runtime $ORT_VERSION verified at $ORT_LIB"
+fi
+
+# 3. Build (Release). Incremental, so a re-run is quick.
+say "building Streaming.sln (Release)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Streaming.sln -c Release -nologo -v quiet -clp:ErrorsOnly || die "build failed"
+say "ready: ./stream-matte --help"
