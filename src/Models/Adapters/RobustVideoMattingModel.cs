@@ -1,0 +1,159 @@
+using StreamMatte.Imaging;
+using StreamMatte.Models.Contract;
+using StreamMatte.Models.Onnx;
+
+namespace StreamMatte.Models.Adapters;
+
+/// <summary>
+/// Robust Video Matting (MobileNetV3): the frame at full size goes in with a downsample ratio chosen from the
+/// frame size, α and foreground come out at full size (RVM refines internally), and four recurrent states
+/// are carried from frame to frame.
+/// <para>
+/// The states live in two sets of pinned tensors, A and B. A run that reads A writes B and the next reads B
+/// and writes A, so the state never gets copied. Each slot therefore has two IoBindings, one per direction,
+/// and <see cref="Infer"/> picks the one that reads the newest state; the slots can alternate in any order.
+/// </para>
+/// </summary>
+public sealed class RobustVideoMattingModel : OnnxMattingModel
+{
+    public const string FamilyName = "Robust Video Matting";
+    private static readonly string[] StateInputs = ["r1i", "r2i", "r3i", "r4i"];
+    private static readonly string[] StateOutputs = ["r1o", "r2o", "r3o", "r4o"];
+
+    /// <summary>RVM's guidance: run the network's own resolution near 512 px on the long side.</summary>
+    public const int InternalLongSide = 512;
+
+    private readonly Slot?[] _slots = new Slot?[SlotCount];
+    private OrtTensor<float>[][]? _states; // [set][r1..r4]
+    private OrtTensor<float>? _ratio;
+    private TensorResampler? _toTensor;
+    private int _newestState;
+
+    private sealed class Slot(OrtTensor<float> src, OrtTensor<float> fgr, OrtTensor<float> pha, OrtIoBinding[] bindings, MatteOutput matte)
+    {
+        public OrtTensor<float> Source { get; } = src;
+        public OrtTensor<float> Foreground { get; } = fgr;
+        public OrtTensor<float> Alpha { get; } = pha;
+        public OrtIoBinding[] Bindings { get; } = bindings; // [state set read]
+        public MatteOutput Matte { get; } = matte;
+    }
+
+    public RobustVideoMattingModel(OrtSession session) : base(session)
+    {
+        Expect(session.Inputs, "src", 4, FamilyName, session, "input");
+        foreach (var name in StateInputs) Expect(session.Inputs, name, 4, FamilyName, session, "input");
+        Expect(session.Inputs, "downsample_ratio", 1, FamilyName, session, "input");
+        Expect(session.Outputs, "fgr", 4, FamilyName, session, "output");
+        Expect(session.Outputs, "pha", 4, FamilyName, session, "output");
+        foreach (var name in StateOutputs) Expect(session.Outputs, name, 4, FamilyName, session, "output");
+    }
+
+    public override string Family => FamilyName;
+    public override ModelCapabilities Capabilities =>
+        ModelCapabilities.Alpha | ModelCapabilities.Foreground | ModelCapabilities.Recurrent;
+
+    /// <summary>The downsample ratio in use: min(1, 512 / long side).</summary>
+    public float DownsampleRatio { get; private set; } = 1;
+
+    public static float RatioFor(int width, int height) => Math.Min(1f, (float)InternalLongSide / Math.Max(width, height));
+
+    protected override void OnConfigure(int frameWidth, int frameHeight)
+    {
+        var rt = Session.Runtime;
+        InputSize = (frameWidth, frameHeight);
+        DownsampleRatio = RatioFor(frameWidth, frameHeight);
+        _toTensor = new TensorResampler(frameWidth, frameHeight, frameWidth, frameHeight, TensorLayout.Nchw,
+            ChannelOrder.Rgb, PixelNormalization.ZeroToOne);
+        _ratio = new OrtTensor<float>(rt, [1]);
+        _ratio.Span[0] = DownsampleRatio;
+
+        // One run with ORT-allocated outputs tells the state shapes for this frame size.
+        long[] srcShape = [1, 3, frameHeight, frameWidth];
+        var probeInputs = new List<OrtTensor>();
+        try
+        {
+            foreach (var info in Session.Inputs)
+                probeInputs.Add(info.Name switch
+                {
+                    "src" => new OrtTensor<float>(rt, srcShape),
+                    "downsample_ratio" => new OrtTensor<float>(rt, [DownsampleRatio], [1]),
+                    _ => new OrtTensor<float>(rt, [1, 1, 1, 1]),
+                });
+            var probe = Session.RunAndCopy(probeInputs.ToArray()).ToDictionary(o => o.Name);
+            _states = new OrtTensor<float>[2][];
+            for (int set = 0; set < 2; set++)
+                _states[set] = StateOutputs.Select(n => new OrtTensor<float>(rt, probe[n].Shape)).ToArray();
+            for (int s = 0; s < SlotCount; s++)
+            {
+                var src = new OrtTensor<float>(rt, srcShape);
+                var fgr = new OrtTensor<float>(rt, probe["fgr"].Shape);
+                var pha = new OrtTensor<float>(rt, probe["pha"].Shape);
+                var bindings = new OrtIoBinding[2];
+                for (int read = 0; read < 2; read++)
+                {
+                    var b = Session.CreateBinding();
+                    b.BindInput("src", src);
+                    b.BindInput("downsample_ratio", _ratio);
+                    b.BindOutput("fgr", fgr);
+                    b.BindOutput("pha", pha);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        b.BindInput(StateInputs[k], _states[read][k]);
+                        b.BindOutput(StateOutputs[k], _states[1 - read][k]);
+                    }
+                    bindings[read] = b;
+                }
+                int outW = (int)probe["pha"].Shape[3], outH = (int)probe["pha"].Shape[2];
+                _slots[s] = new Slot(src, fgr, pha, bindings, new MatteOutput(outW, outH, foreground: true));
+            }
+        }
+        finally
+        {
+            foreach (var t in probeInputs) t.Dispose();
+        }
+        ResetState();
+    }
+
+    protected override void OnPrepare(RgbImage frame, int slot) => _toTensor!.Fill(frame, _slots[slot]!.Source.Span);
+
+    protected override void OnInfer(int slot)
+    {
+        _slots[slot]!.Bindings[_newestState].Run();
+        _newestState = 1 - _newestState;
+    }
+
+    protected override MatteOutput OnRead(int slot)
+    {
+        var s = _slots[slot]!;
+        s.Alpha.Span.CopyTo(s.Matte.Alpha.Data);
+        int plane = s.Matte.Alpha.Width * s.Matte.Alpha.Height;
+        var fgr = s.Foreground.Span;
+        for (int c = 0; c < 3; c++) fgr.Slice(c * plane, plane).CopyTo(s.Matte.Foreground![c].Data);
+        return s.Matte;
+    }
+
+    /// <summary>Zero state is what RVM starts from (its [1,1,1,1] zeros broadcast to the same thing).</summary>
+    public override void ResetState()
+    {
+        if (_states is null) return;
+        foreach (var set in _states) foreach (var t in set) t.Span.Clear();
+        _newestState = 0;
+    }
+
+    protected override void ReleaseSlots()
+    {
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (_slots[i] is not { } s) continue;
+            foreach (var b in s.Bindings) b.Dispose();
+            s.Source.Dispose();
+            s.Foreground.Dispose();
+            s.Alpha.Dispose();
+            _slots[i] = null;
+        }
+        if (_states != null) foreach (var set in _states) foreach (var t in set) t.Dispose();
+        _states = null;
+        _ratio?.Dispose();
+        _ratio = null;
+    }
+}

@@ -1,0 +1,132 @@
+using StreamMatte.Imaging;
+using StreamMatte.Models.Contract;
+using StreamMatte.Models.Onnx;
+
+namespace StreamMatte.Models.Adapters;
+
+/// <summary>
+/// Any per-frame network with one image input and one person-map output, run from its
+/// <see cref="SegmentationSpec"/> (MediaPipe selfie, Meet, PP-HumanSeg, SINet, and our own student).
+/// </summary>
+public sealed class SegmentationModel : OnnxMattingModel
+{
+    private readonly SegmentationSpec _spec;
+    private readonly Slot?[] _slots = new Slot?[SlotCount];
+    private TensorResampler? _resampler;
+    private (int X, int Y, int Width, int Height) _outputRoi;
+
+    private sealed class Slot(OrtTensor<float> input, OrtTensor<float> output, OrtIoBinding binding, MatteOutput matte)
+    {
+        public OrtTensor<float> Input { get; } = input;
+        public OrtTensor<float> Output { get; } = output;
+        public OrtIoBinding Binding { get; } = binding;
+        public MatteOutput Matte { get; } = matte;
+    }
+
+    public SegmentationModel(OrtSession session, SegmentationSpec spec) : base(session)
+    {
+        _spec = spec;
+        if (session.Inputs.Count != 1 || session.Outputs.Count != 1)
+            throw new ModelContractException(
+                $"'{session.ModelName}' does not fit the {spec.Family} adapter: it needs one image input and one output; " +
+                $"the model has inputs {Describe(session.Inputs)} and outputs {Describe(session.Outputs)}.");
+        Expect(session.Inputs, session.Inputs[0].Name, 4, spec.Family, session, "input");
+        Expect(session.Outputs, session.Outputs[0].Name, 4, spec.Family, session, "output");
+        var (w, h) = spec.Size.For(640, 360);
+        var declared = session.Inputs[0].Shape;
+        long[] wanted = InputShape(w, h);
+        for (int i = 1; i < 4; i++)
+            if (declared[i] >= 0 && spec.Size is InputSizePolicy.Fixed && declared[i] != wanted[i])
+                throw new ModelContractException(
+                    $"'{session.ModelName}' does not fit the {spec.Family} adapter: it expects input [{string.Join(",", wanted)}] " +
+                    $"({spec.Layout}), the model declares {session.Inputs[0]}.");
+    }
+
+    public SegmentationSpec Spec => _spec;
+    public override string Family => _spec.Family;
+    public override ModelCapabilities Capabilities =>
+        _spec.IsTrueMatte ? ModelCapabilities.Alpha : ModelCapabilities.Alpha | ModelCapabilities.Segmentation;
+
+    private long[] InputShape(int w, int h) =>
+        _spec.Layout == TensorLayout.Nchw ? [1, 3, h, w] : [1, h, w, 3];
+
+    protected override void OnConfigure(int frameWidth, int frameHeight)
+    {
+        var (w, h) = _spec.Size.For(frameWidth, frameHeight);
+        InputSize = (w, h);
+        (int X, int Y, int Width, int Height)? roi = null;
+        float pad = 0;
+        if (_spec.Size is InputSizePolicy.Fixed { Letterbox: true } fixedSize)
+        {
+            roi = Letterbox.Fit(frameWidth, frameHeight, w, h);
+            pad = fixedSize.PadPixel;
+        }
+        _resampler = new TensorResampler(frameWidth, frameHeight, w, h, _spec.Layout, _spec.Order, _spec.Normalization, roi, pad);
+
+        // Learn the output shape for this input size once (also a warm-up run).
+        using var probeInput = new OrtTensor<float>(Session.Runtime, InputShape(w, h));
+        var probe = Session.RunAndCopy([probeInput]);
+        long[] outShape = probe[0].Shape;
+        int outH = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? outShape[2] : outShape[1]);
+        int outW = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? outShape[3] : outShape[2]);
+        var r = roi ?? (0, 0, w, h);
+        _outputRoi = ((int)((long)r.X * outW / w), (int)((long)r.Y * outH / h),
+                      Math.Max(1, (int)((long)r.Width * outW / w)), Math.Max(1, (int)((long)r.Height * outH / h)));
+        for (int s = 0; s < SlotCount; s++)
+        {
+            var input = new OrtTensor<float>(Session.Runtime, InputShape(w, h));
+            var output = new OrtTensor<float>(Session.Runtime, outShape);
+            var binding = Session.CreateBinding();
+            binding.BindInput(0, input);
+            binding.BindOutput(0, output);
+            _slots[s] = new Slot(input, output, binding, new MatteOutput(_outputRoi.Width, _outputRoi.Height));
+        }
+    }
+
+    protected override void OnPrepare(RgbImage frame, int slot) => _resampler!.Fill(frame, _slots[slot]!.Input.Span);
+
+    protected override void OnInfer(int slot) => _slots[slot]!.Binding.Run();
+
+    protected override MatteOutput OnRead(int slot)
+    {
+        var s = _slots[slot]!;
+        var shape = s.Output.Shape;
+        int outH = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? shape[2] : shape[1]);
+        int outW = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? shape[3] : shape[2]);
+        int plane = outW * outH;
+        ReadOnlySpan<float> output = s.Output.Span;
+        var alpha = s.Matte.Alpha;
+        for (int y = 0; y < alpha.Height; y++)
+        {
+            var row = alpha.Row(y);
+            int rowStart = (y + _outputRoi.Y) * outW + _outputRoi.X;
+            for (int x = 0; x < row.Length; x++)
+                row[x] = Math.Clamp(_spec.Decoding.Decode(output, rowStart + x, plane), 0f, 1f);
+        }
+        return s.Matte;
+    }
+
+    protected override void ReleaseSlots()
+    {
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (_slots[i] is not { } s) continue;
+            s.Binding.Dispose();
+            s.Input.Dispose();
+            s.Output.Dispose();
+            _slots[i] = null;
+        }
+    }
+}
+
+/// <summary>Letterbox placement: the frame scaled to fit inside the input, centred.</summary>
+public static class Letterbox
+{
+    public static (int X, int Y, int Width, int Height) Fit(int frameWidth, int frameHeight, int width, int height)
+    {
+        double scale = Math.Min((double)width / frameWidth, (double)height / frameHeight);
+        int w = Math.Max(1, (int)Math.Round(frameWidth * scale));
+        int h = Math.Max(1, (int)Math.Round(frameHeight * scale));
+        return ((width - w) / 2, (height - h) / 2, w, h);
+    }
+}

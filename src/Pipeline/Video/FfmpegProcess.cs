@@ -1,0 +1,111 @@
+using System.Diagnostics;
+
+namespace StreamMatte.Pipeline.Video;
+
+/// <summary>An ffmpeg or ffprobe process that failed or could not start; the message carries ffmpeg's own words.</summary>
+public sealed class FfmpegException(string message) : Exception(message);
+
+/// <summary>
+/// One ffmpeg (or ffprobe) child process with pipes. Its stderr is always drained on a background task —
+/// an undrained stderr blocks ffmpeg — and its last lines are kept to explain a failure. Disposing kills a
+/// process that is still running, so no ffmpeg outlives the pipeline.
+/// </summary>
+public sealed class FfmpegProcess : IDisposable
+{
+    private const int KeptErrorLines = 20;
+    private readonly Process _process;
+    private readonly Queue<string> _stderrTail = new();
+    private readonly Task _stderrDrain;
+    private readonly string _tool;
+
+    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+    public Stream StandardInput => _process.StandardInput.BaseStream;
+
+    private FfmpegProcess(string tool, IEnumerable<string> arguments, bool redirectInput)
+    {
+        _tool = tool;
+        var info = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        try
+        {
+            _process = Process.Start(info) ?? throw new FfmpegException($"{tool} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new FfmpegException($"{tool} could not be started ({e.Message}): install ffmpeg (./setup.sh does) and make sure it is on PATH");
+        }
+        _stderrDrain = Task.Run(DrainStderr);
+    }
+
+    /// <summary>Starts ffmpeg with the given arguments (quiet banner, errors only on stderr).</summary>
+    public static FfmpegProcess Start(IEnumerable<string> arguments, bool redirectInput = false)
+    {
+        // -nostdin stops a decoder from eating the terminal's input; an encoder fed on stdin must not have it.
+        string[] common = redirectInput ? ["-hide_banner", "-loglevel", "error"] : ["-hide_banner", "-nostdin", "-loglevel", "error"];
+        return new FfmpegProcess("ffmpeg", common.Concat(arguments), redirectInput);
+    }
+
+    /// <summary>Runs ffprobe to completion and returns its stdout.</summary>
+    public static string Probe(IEnumerable<string> arguments)
+    {
+        using var p = new FfmpegProcess("ffprobe", new[] { "-hide_banner", "-loglevel", "error" }.Concat(arguments), redirectInput: false);
+        string output = p._process.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
+    private async Task DrainStderr()
+    {
+        string? line;
+        while ((line = await _process.StandardError.ReadLineAsync().ConfigureAwait(false)) != null)
+        {
+            lock (_stderrTail)
+            {
+                _stderrTail.Enqueue(line);
+                if (_stderrTail.Count > KeptErrorLines) _stderrTail.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>What ffmpeg last said on stderr (up to 20 lines).</summary>
+    public string ErrorText
+    {
+        get { lock (_stderrTail) return string.Join("\n", _stderrTail); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process; throws <see cref="FfmpegException"/> with its stderr if it failed.</summary>
+    public void WaitForExit()
+    {
+        _process.WaitForExit();
+        _stderrDrain.Wait();
+        if (_process.ExitCode != 0)
+            throw new FfmpegException($"{_tool} failed (exit code {_process.ExitCode}): {FirstUsefulError()}");
+    }
+
+    public string FirstUsefulError()
+    {
+        string text = ErrorText.Trim();
+        return text.Length > 0 ? text : "it printed nothing";
+    }
+
+    public void Kill()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        try { _process.WaitForExit(); _stderrDrain.Wait(TimeSpan.FromSeconds(2)); } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,84 @@
+using StreamMatte.Models;
+using StreamMatte.Models.Adapters;
+using StreamMatte.Models.Contract;
+using StreamMatte.Models.Onnx;
+using StreamMatte.Tests.Support;
+
+namespace StreamMatte.Tests.Models;
+
+/// <summary>Models that do not fit their adapter are refused with a message that shows the model's I/O.</summary>
+public class ModelContractTests
+{
+    private static readonly SessionSettings Cpu = new() { Device = ExecutionDevice.Cpu };
+
+    private static string WriteTemp(string name, byte[] model)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, model);
+        return path;
+    }
+
+    private static byte[] Identity(params object[] dims) =>
+        new OnnxModelBuilder().Input("x", dims).Output("y", dims).Node("Identity", ["x"], ["y"]).Build();
+
+    [Fact]
+    public void A_model_named_like_RVM_without_its_inputs_is_refused()
+    {
+        string path = WriteTemp("rvm_impostor.onnx", Identity(1, 3, 64, 64));
+        var e = Assert.Throws<ModelContractException>(() => ModelCatalog.Open(path, Cpu));
+        Assert.Contains("does not fit the Robust Video Matting adapter", e.Message);
+        Assert.Contains("x: float32[1,3,64,64]", e.Message);
+    }
+
+    [Fact]
+    public void A_selfie_model_of_the_wrong_input_size_is_refused()
+    {
+        string path = WriteTemp("selfie_segmentation_wrong.onnx", Identity(1, 128, 128, 3));
+        var e = Assert.Throws<ModelContractException>(() => ModelCatalog.Open(path, Cpu));
+        Assert.Contains("does not fit the MediaPipe selfie segmentation adapter", e.Message);
+        Assert.Contains("[1,256,256,3]", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_network_is_refused_naming_the_known_families()
+    {
+        string path = WriteTemp("mystery.onnx", Identity(1, 4));
+        var e = Assert.Throws<ModelContractException>(() => ModelCatalog.Open(path, Cpu));
+        Assert.Contains("not a model stream-matte can run", e.Message);
+        Assert.Contains(RobustVideoMattingModel.FamilyName, e.Message);
+    }
+
+    [Fact]
+    public void A_missing_model_name_says_where_it_looked()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => ModelCatalog.Open("no_such_model", Cpu));
+        Assert.Contains("no_such_model", e.Message);
+        Assert.Contains("--models-dir", e.Message);
+    }
+
+    [Fact]
+    public void Discovery_lists_the_third_party_models_with_their_io_and_adapters()
+    {
+        var entries = ModelCatalog.Discover(SharedAssets.ModelsDir);
+        var rvm = entries.Single(e => e.Name == "rvm_mobilenetv3_fp32.onnx");
+        Assert.Equal(RobustVideoMattingModel.FamilyName, rvm.Family);
+        Assert.True(rvm.IsUsable);
+        Assert.Contains(rvm.Inputs, i => i.Name == "r1i");
+        Assert.Equal(YoloV8SegModel.FamilyName, entries.Single(e => e.Name.StartsWith("yolov8n_seg")).Family);
+        var yolox = entries.Single(e => e.Name.StartsWith("yolox"));
+        Assert.False(yolox.IsUsable);
+        Assert.Equal(RobustVideoMattingModel.FamilyName, ModelCatalog.DefaultModel(SharedAssets.ModelsDir)?.Family);
+    }
+
+    [Fact]
+    public void Configure_is_required_and_slots_are_checked()
+    {
+        using var model = ModelCatalog.Open(SharedAssets.RequireModel("selfie_segmentation_256.onnx"), Cpu);
+        Assert.Throws<InvalidOperationException>(() => model.Infer(0));
+        model.Configure(64, 48);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Infer(2));
+        Assert.Throws<InvalidOperationException>(() => model.Prepare(new StreamMatte.Imaging.RgbImage(32, 32), 0));
+    }
+}
