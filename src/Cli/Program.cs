@@ -1,1 +1,3 @@
-return 0;
+using StreamMatte.Cli;
+
+return CommandLine.Build().Parse(args).Invoke();

@@ -148,9 +148,12 @@ public static class ModelCatalog
     }
 
     /// <summary>The best model available when the user names none, or null.</summary>
-    public static ModelEntry? DefaultModel(string? modelsDir)
+    public static ModelEntry? DefaultModel(string? modelsDir) => DefaultAmong(Discover(modelsDir));
+
+    /// <summary>The default among already discovered entries: ours first, then the preferred families.</summary>
+    public static ModelEntry? DefaultAmong(IReadOnlyList<ModelEntry> entries)
     {
-        var usable = Discover(modelsDir).Where(e => e.IsUsable).ToList();
+        var usable = entries.Where(e => e.IsUsable).ToList();
         return usable.FirstOrDefault(e => e.IsOurs)
             ?? DefaultPreference.Select(f => usable.FirstOrDefault(e => e.Family == f)).FirstOrDefault(e => e != null);
     }

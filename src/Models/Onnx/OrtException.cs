@@ -19,6 +19,18 @@ public sealed class ExecutionProviderUnavailableException(string message, IReadO
 
 internal static unsafe class OrtStatus
 {
+    /// <summary>
+    /// ORT prefixes many messages with its source location and error class
+    /// ("/onnxruntime_src/…cc:1988 … [ONNXRuntimeError] : 1 : FAIL : Failed to load library …"); users need the end.
+    /// </summary>
+    public static string Essential(string message)
+    {
+        int marker = message.LastIndexOf("[ONNXRuntimeError]", StringComparison.Ordinal);
+        if (marker < 0) return message;
+        var parts = message[marker..].Split(" : ", 4);
+        return parts.Length == 4 ? parts[3].Trim() : message;
+    }
+
     /// <summary>Reads, releases and throws a non-null <c>OrtStatus*</c>. Every ORT call that returns one goes through here.</summary>
     public static void Check(OrtApi api, nint status)
     {
@@ -26,6 +38,6 @@ internal static unsafe class OrtStatus
         int code = api.GetErrorCode(status);
         string message = (Utf8.Read(api.GetErrorMessage(status)) ?? "(no message)").Trim();
         api.ReleaseStatus(status);
-        throw new OrtException($"ONNX Runtime: {message}", code);
+        throw new OrtException($"ONNX Runtime: {Essential(message)}", code);
     }
 }

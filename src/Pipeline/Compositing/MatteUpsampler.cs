@@ -1,0 +1,55 @@
+using StreamMatte.Imaging;
+
+namespace StreamMatte.Pipeline.Compositing;
+
+/// <summary>
+/// Brings a matte from the model's resolution to the frame's: bilinear, pixel-centre aligned, with the
+/// per-column taps computed once per size pair. (Edge-aware guided upsampling replaces it in the pipeline.)
+/// </summary>
+public sealed class MatteUpsampler
+{
+    private int _srcW, _srcH, _dstW, _dstH;
+    private int[] _x0 = [], _x1 = [];
+    private float[] _wx = [];
+
+    public void Upsample(FloatPlane matte, FloatPlane full)
+    {
+        if ((matte.Width, matte.Height, full.Width, full.Height) != (_srcW, _srcH, _dstW, _dstH))
+        {
+            (_srcW, _srcH, _dstW, _dstH) = (matte.Width, matte.Height, full.Width, full.Height);
+            (_x0, _x1, _wx) = Taps(_srcW, _dstW);
+        }
+        double sy = (double)_srcH / _dstH;
+        for (int y = 0; y < _dstH; y++)
+        {
+            double fy = Math.Clamp((y + 0.5) * sy - 0.5, 0, _srcH - 1);
+            int y0 = (int)fy, y1 = Math.Min(y0 + 1, _srcH - 1);
+            float wy = (float)(fy - y0);
+            var r0 = matte.Row(y0);
+            var r1 = matte.Row(y1);
+            var dst = full.Row(y);
+            for (int x = 0; x < _dstW; x++)
+            {
+                float a = r0[_x0[x]] + (r0[_x1[x]] - r0[_x0[x]]) * _wx[x];
+                float b = r1[_x0[x]] + (r1[_x1[x]] - r1[_x0[x]]) * _wx[x];
+                dst[x] = a + (b - a) * wy;
+            }
+        }
+    }
+
+    private static (int[], int[], float[]) Taps(int src, int dst)
+    {
+        var i0 = new int[dst];
+        var i1 = new int[dst];
+        var w = new float[dst];
+        double scale = (double)src / dst;
+        for (int i = 0; i < dst; i++)
+        {
+            double s = Math.Clamp((i + 0.5) * scale - 0.5, 0, src - 1);
+            i0[i] = (int)s;
+            i1[i] = Math.Min(i0[i] + 1, src - 1);
+            w[i] = (float)(s - i0[i]);
+        }
+        return (i0, i1, w);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using StreamMatte.Pipeline.Video;
+using StreamMatte.Tests.Support;
+
+namespace StreamMatte.Tests.Cli;
+
+/// <summary>The real stream-matte tool, run as a process: exit codes, messages, and the offline job.</summary>
+public class CliTests
+{
+    private static (int ExitCode, string Out, string Err) Run(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "stream-matte did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void Models_lists_the_third_party_models_with_inputs_and_outputs()
+    {
+        var (code, output, _) = Run("models", "--models-dir", SharedAssets.ModelsDir);
+        Assert.Equal(0, code);
+        Assert.Contains("ONNX Runtime 1.30.0", output);
+        Assert.Contains("rvm_mobilenetv3_fp32.onnx  [default]  (third-party) — Robust Video Matting", output);
+        Assert.Contains("in   src: float32[batch,3,height,width]", output);
+        Assert.Contains("out  protos: float32[1,32,80,80]", output);
+        Assert.Contains("yolox_nano_416.onnx  (third-party) — not usable", output);
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_a_clear_error()
+    {
+        var (code, _, err) = Run("--input", SharedAssets.RequireData("videos/talking_head_1080p.mp4"), "--output", Path.Combine(TempDir(), "o.mp4"), "--model", "/nonexistent/model.onnx");
+        Assert.Equal(1, code);
+        Assert.StartsWith("stream-matte: error: model '/nonexistent/model.onnx' not found", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_ONNX_is_a_clear_error()
+    {
+        string model = Path.Combine(TempDir(), "broken.onnx");
+        File.WriteAllText(model, "not a model");
+        var (code, _, err) = Run("--input", SharedAssets.RequireData("videos/talking_head_1080p.mp4"), "--output", Path.Combine(TempDir(), "o.mp4"), "--model", model);
+        Assert.Equal(1, code);
+        Assert.Contains("cannot load model 'broken.onnx'", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void A_missing_input_is_a_clear_error()
+    {
+        var (code, _, err) = Run("--input", "/nonexistent/in.mp4", "--output", Path.Combine(TempDir(), "o.mp4"), "--models-dir", SharedAssets.ModelsDir);
+        Assert.Equal(1, code);
+        Assert.Contains("input '/nonexistent/in.mp4' does not exist", err);
+    }
+
+    [Fact]
+    public void Device_cuda_without_CUDA_says_so_and_names_the_alternative()
+    {
+        string dir = TempDir();
+        var (code, _, err) = Run("--input", SharedAssets.RequireData("videos/talking_head_1080p.mp4"), "--output", Path.Combine(dir, "o.mp4"),
+            "--model", SharedAssets.RequireModel("selfie_segmentation_256.onnx"), "--device", "cuda");
+        Assert.Equal(1, code);
+        Assert.Contains("--device cuda cannot run here", err);
+        Assert.Contains("CPUExecutionProvider) would run instead", err);
+        Assert.Empty(Directory.GetFiles(dir)); // nothing half-written
+    }
+
+    [Fact]
+    public void A_missing_native_library_is_a_clear_error()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
+        info.ArgumentList.Add("models");
+        info.Environment["STREAM_MATTE_ORT_LIB"] = "/nonexistent/libonnxruntime.so.1";
+        using var p = Process.Start(info)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("STREAM_MATTE_ORT_LIB points to '/nonexistent/libonnxruntime.so.1', which does not exist", err);
+    }
+
+    [Fact]
+    public void The_offline_job_keeps_every_frame_the_frame_rate_and_the_audio()
+    {
+        string dir = TempDir();
+        string input = Path.Combine(dir, "in.mp4");
+        // A generated clip with an odd frame rate and an audio track.
+        using (var gen = FfmpegProcess.Start(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1.48", "-f", "lavfi", "-i", "sine=frequency=440:duration=1.48",
+                   "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", input]))
+            gen.WaitForExit();
+        var inInfo = MediaInfo.Probe(input, countFrames: true);
+        string output = Path.Combine(dir, "out.mp4");
+        var (code, _, err) = Run("--input", input, "--output", output, "--model", SharedAssets.RequireModel("selfie_segmentation_256.onnx"), "--background", "green");
+        Assert.True(code == 0, err);
+        Assert.Contains("provider   CPUExecutionProvider", err);
+        var outInfo = MediaInfo.Probe(output, countFrames: true);
+        Assert.Equal(inInfo.FrameCount, outInfo.FrameCount);
+        Assert.Equal(37, outInfo.FrameCount);
+        Assert.Equal(inInfo.FrameRateText, outInfo.FrameRateText);
+        Assert.True(outInfo.HasAudio);
+        Assert.Equal(new[] { "out.mp4", "in.mp4" }, Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).OrderDescending().ToArray());
+    }
+}
