@@ -10,7 +10,7 @@ namespace StreamMatte.Bench;
 /// Model only: one frame already in memory → Prepare (resize + normalise into the tensor) → Infer → Read,
 /// on the CPU provider with 2 threads, for the third-party models in ../shared/models at a 512×288 frame.
 /// This is NOT end-to-end speed (no decode, upsampling, compositing or encode).
-/// Run: dotnet run -c Release --project bench -- --filter '*ModelInference*'
+/// Run: dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*ModelInference*'
 /// </summary>
 [MemoryDiagnoser]
 public class ModelInferenceBenchmarks

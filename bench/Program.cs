@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project bench -- --filter '*'
+// dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*'
 BenchmarkSwitcher.FromAssembly(typeof(StreamMatte.Bench.ModelInferenceBenchmarks).Assembly).Run(args);
