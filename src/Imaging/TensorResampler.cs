@@ -42,27 +42,8 @@ public sealed class TensorResampler
             _sourceChannel[c] = order == ChannelOrder.Rgb ? c : 2 - c;
             _padValue[c] = padPixel * _scale[c] + _offset[c];
         }
-        (_x0, _x1, _wx) = Taps(srcWidth, _roiWidth, 3);
-        (_y0, _y1, _wy) = Taps(srcHeight, _roiHeight, srcWidth * 3);
-    }
-
-    /// <summary>Pixel-centre-aligned bilinear taps (the convention of OpenCV's and PyTorch's align_corners=False).</summary>
-    private static (int[], int[], float[]) Taps(int src, int dst, int step)
-    {
-        var i0 = new int[dst];
-        var i1 = new int[dst];
-        var w = new float[dst];
-        double scale = (double)src / dst;
-        for (int i = 0; i < dst; i++)
-        {
-            double s = Math.Clamp((i + 0.5) * scale - 0.5, 0, src - 1);
-            int a = (int)s;
-            int b = Math.Min(a + 1, src - 1);
-            i0[i] = a * step;
-            i1[i] = b * step;
-            w[i] = (float)(s - a);
-        }
-        return (i0, i1, w);
+        (_x0, _x1, _wx) = BilinearTaps.Compute(srcWidth, _roiWidth, 3);
+        (_y0, _y1, _wy) = BilinearTaps.Compute(srcHeight, _roiHeight, srcWidth * 3);
     }
 
     /// <summary>Writes the frame into <paramref name="tensor"/> (length ≥ 3 × tensor width × height).</summary>

@@ -17,7 +17,7 @@ public sealed class MatteUpsampler
         if ((matte.Width, matte.Height, full.Width, full.Height) != (_srcW, _srcH, _dstW, _dstH))
         {
             (_srcW, _srcH, _dstW, _dstH) = (matte.Width, matte.Height, full.Width, full.Height);
-            (_x0, _x1, _wx) = Taps(_srcW, _dstW);
+            (_x0, _x1, _wx) = BilinearTaps.Compute(_srcW, _dstW);
         }
         double sy = (double)_srcH / _dstH;
         for (int y = 0; y < _dstH; y++)
@@ -35,21 +35,5 @@ public sealed class MatteUpsampler
                 dst[x] = a + (b - a) * wy;
             }
         }
-    }
-
-    private static (int[], int[], float[]) Taps(int src, int dst)
-    {
-        var i0 = new int[dst];
-        var i1 = new int[dst];
-        var w = new float[dst];
-        double scale = (double)src / dst;
-        for (int i = 0; i < dst; i++)
-        {
-            double s = Math.Clamp((i + 0.5) * scale - 0.5, 0, src - 1);
-            i0[i] = (int)s;
-            i1[i] = Math.Min(i0[i] + 1, src - 1);
-            w[i] = (float)(s - i0[i]);
-        }
-        return (i0, i1, w);
     }
 }
