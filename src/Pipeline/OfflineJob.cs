@@ -23,7 +23,7 @@ public sealed class OfflineJob(IMattingModel model, Background background)
     public OfflineSummary Run(string input, string output, Action<long, int?>? progress = null, CancellationToken cancel = default)
     {
         var info = MediaInfo.Probe(input);
-        // 4:2:0 output needs even sizes: an odd frame loses its last row/column (ffmpeg crops while decoding).
+        // 4:2:0 output needs even sizes: an odd-sized input is scaled by ffmpeg to the even size just below.
         var size = (info.Width & ~1, info.Height & ~1);
         using var reader = new VideoReader(input, size == (info.Width, info.Height) ? null : size);
         using var writer = new VideoWriter(output, reader.Width, reader.Height, info.FrameRateText, info.HasAudio ? input : null);
