@@ -14,6 +14,15 @@ public sealed class FloatPlane
         Data = new float[checked(width * height)];
     }
 
+    /// <summary>A plane over an existing array (e.g. a network's pinned output buffer), so nothing is copied.</summary>
+    public FloatPlane(int width, int height, float[] data)
+    {
+        if (data.Length < width * height) throw new ArgumentException($"a {width}x{height} plane needs {width * height} floats, the array has {data.Length}");
+        Width = width;
+        Height = height;
+        Data = data;
+    }
+
     public Span<float> Row(int y) => Data.AsSpan(y * Width, Width);
 
     public float this[int x, int y]

@@ -104,7 +104,8 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
                     bindings[read] = b;
                 }
                 int outW = (int)probe["pha"].Shape[3], outH = (int)probe["pha"].Shape[2];
-                _slots[s] = new Slot(src, fgr, pha, bindings, new MatteOutput(outW, outH, foreground: true));
+                // α is read straight from the output tensor's pinned buffer ([1,1,H,W] is one plane): no copy per frame.
+                _slots[s] = new Slot(src, fgr, pha, bindings, new MatteOutput(new FloatPlane(outW, outH, pha.Buffer), foreground: true));
             }
         }
         finally
@@ -125,7 +126,6 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
     protected override MatteOutput OnRead(int slot)
     {
         var s = _slots[slot]!;
-        s.Alpha.Span.CopyTo(s.Matte.Alpha.Data);
         int plane = s.Matte.Alpha.Width * s.Matte.Alpha.Height;
         var fgr = s.Foreground.Span;
         for (int c = 0; c < 3; c++) fgr.Slice(c * plane, plane).CopyTo(s.Matte.Foreground![c].Data);

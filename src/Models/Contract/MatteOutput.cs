@@ -22,8 +22,13 @@ public sealed class MatteOutput
     public int InstanceCount { get; internal set; }
 
     public MatteOutput(int width, int height, int maxInstances = 0, bool foreground = false)
+        : this(new FloatPlane(width, height), maxInstances, foreground) { }
+
+    /// <summary>An output whose α is the given plane (e.g. one over the network's output buffer).</summary>
+    public MatteOutput(FloatPlane alpha, int maxInstances = 0, bool foreground = false)
     {
-        Alpha = new FloatPlane(width, height);
+        int width = alpha.Width, height = alpha.Height;
+        Alpha = alpha;
         Foreground = foreground ? [new(width, height), new(width, height), new(width, height)] : null;
         _instances = new PersonInstance[maxInstances];
         for (int i = 0; i < maxInstances; i++) _instances[i] = new PersonInstance(width, height);
