@@ -15,13 +15,24 @@ public class CompositingTests
         return (frame, alpha);
     }
 
+    /// <summary>Runs a compositor the way the pipeline does: the small picture and matte at half size.</summary>
+    private static void Composite(CompositeSettings settings, RgbImage frame, FloatPlane alpha)
+    {
+        var small = new RgbImage(frame.Width / 2, frame.Height / 2);
+        new AreaScaler().Scale(frame, small);
+        var matte = new FloatPlane(small.Width, small.Height);
+        new MatteResampler().Resample(alpha, matte);
+        using var compositor = new Compositor(settings);
+        compositor.Apply(frame, alpha, small, matte);
+    }
+
     [Fact]
     public void Colour_background_follows_the_compositing_formula_within_one_grey_level()
     {
-        var (frame, alpha) = Synthetic(37, 23, 1);
+        // 67 pixels wide: the SIMD body and the scalar tail both run.
+        var (frame, alpha) = Synthetic(67, 23, 1);
         var original = (byte[])frame.Pixels.Clone();
-        var colour = new Background.Color(10, 200, 90);
-        new Compositor(colour).Apply(frame, alpha);
+        Composite(new CompositeSettings(new Background.Color(10, 200, 90), Decontaminate: false), frame, alpha);
         byte[] bg = [10, 200, 90];
         for (int i = 0; i < alpha.Data.Length; i++)
             for (int c = 0; c < 3; c++)
@@ -32,11 +43,31 @@ public class CompositingTests
     }
 
     [Fact]
-    public void Blur_leaves_the_foreground_untouched_and_changes_the_background()
+    public void The_SIMD_blend_kernels_match_the_scalar_formulas()
+    {
+        var rng = new Random(5);
+        int n = 3 * 101;
+        byte[] image = new byte[n], old = new byte[n], background = new byte[n], plain = new byte[n], clean = new byte[n];
+        rng.NextBytes(image);
+        rng.NextBytes(old);
+        rng.NextBytes(background);
+        var alpha3 = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        PixelKernels.Blend(image, background, alpha3, plain);
+        PixelKernels.BlendDecontaminated(image, old, background, alpha3, clean);
+        for (int i = 0; i < n; i++)
+        {
+            float a = alpha3[i];
+            Assert.InRange(plain[i] - (background[i] + (image[i] - background[i]) * a), -0.51, 0.51);
+            Assert.InRange(clean[i] - (Math.Clamp(image[i] - (1 - a) * old[i], 0, 255 * a) + (1 - a) * background[i]), -0.51, 0.51);
+        }
+    }
+
+    [Fact]
+    public void Blur_leaves_the_person_untouched_and_changes_the_background()
     {
         var (frame, alpha) = Synthetic(64, 48, 2);
         var original = (byte[])frame.Pixels.Clone();
-        new Compositor(new Background.Blur(9)).Apply(frame, alpha);
+        Composite(new CompositeSettings(new Background.Blur(9)), frame, alpha);
         int changedBackground = 0;
         for (int i = 0; i < alpha.Data.Length; i++)
             for (int c = 0; c < 3; c++)
@@ -47,6 +78,84 @@ public class CompositingTests
         Assert.True(changedBackground > 0);
     }
 
+    /// <summary>A red person (left) on a blue wall (right), with a soft edge band between.</summary>
+    private static (RgbImage Frame, FloatPlane Alpha, int EdgeStart, int EdgeEnd) PersonOnWall(int w = 200, int h = 40)
+    {
+        var frame = new RgbImage(w, h);
+        var alpha = new FloatPlane(w, h);
+        int edgeStart = w / 2 - 6, edgeEnd = w / 2 + 6;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                float a = Math.Clamp((edgeEnd - x) / (float)(edgeEnd - edgeStart), 0f, 1f);
+                alpha[x, y] = a;
+                // Observed colour: α·red + (1 − α)·blue, as a camera sees hair against a wall.
+                var row = frame.Row(y);
+                row[3 * x] = (byte)Math.Round(220 * a + 20 * (1 - a));
+                row[3 * x + 1] = 30;
+                row[3 * x + 2] = (byte)Math.Round(30 * a + 200 * (1 - a));
+            }
+        return (frame, alpha, edgeStart, edgeEnd);
+    }
+
+    [Fact]
+    public void Decontamination_removes_the_old_walls_colour_from_soft_edges()
+    {
+        var (plain, alpha, from, to) = PersonOnWall();
+        var (clean, _, _, _) = PersonOnWall();
+        var green = new Background.Color(0, 255, 0);
+        Composite(new CompositeSettings(green, Decontaminate: false), plain, alpha);
+        Composite(new CompositeSettings(green, Decontaminate: true), clean, alpha);
+        // The ideal: α·red + (1 − α)·green. Blue is the old wall's colour: it should be gone.
+        double BlueSpill(RgbImage image)
+        {
+            double sum = 0;
+            for (int x = from; x < to; x++)
+            {
+                float a = alpha[x, 20];
+                sum += Math.Abs(image.Row(20)[3 * x + 2] - 30 * a);
+            }
+            return sum / (to - from);
+        }
+        double before = BlueSpill(plain), after = BlueSpill(clean);
+        Assert.True(after < before * 0.3, $"blue spill at the edge: {after:F1} with decontamination vs {before:F1} without");
+    }
+
+    [Fact]
+    public void The_blurred_background_does_not_smear_the_person_into_a_halo()
+    {
+        var (frame, alpha, _, to) = PersonOnWall(w: 400);
+        var original = (byte[])frame.Pixels.Clone();
+        Composite(new CompositeSettings(new Background.Blur(40)), frame, alpha);
+        // Just outside the person, the blurred wall should still be blue-ish, not pink from the person.
+        double red = 0;
+        for (int x = to + 2; x < to + 20; x++) red += frame.Row(20)[3 * x];
+        red /= 18;
+        var plainBlur = new RgbImage(frame.Width, frame.Height, original);
+        var fullBlur = new FloatImage(frame.Width, frame.Height, 3);
+        PixelKernels.ToFloats(plainBlur.Pixels, fullBlur.Data);
+        new BoxFilter().Apply(fullBlur, 13, passes: 3);
+        double plainRed = 0;
+        for (int x = to + 2; x < to + 20; x++) plainRed += fullBlur.Row(20)[3 * x];
+        plainRed /= 18;
+        Assert.True(red < 20 + (plainRed - 20) * 0.25, $"red next to the person: {red:F0} with the masked blur, {plainRed:F0} with a plain blur (wall is 20)");
+    }
+
+    [Fact]
+    public void Transparent_output_keeps_opaque_pixels_and_unmixes_edge_colours()
+    {
+        var (frame, alpha, from, to) = PersonOnWall();
+        var original = (byte[])frame.Pixels.Clone();
+        Composite(new CompositeSettings(new Background.Transparent()), frame, alpha);
+        for (int x = 0; x < from; x++) Assert.Equal(original[3 * x], frame.Pixels[3 * x]);
+        // Straight colour at the edge: the person's red/blue (220, 30), not the mix with the wall.
+        for (int x = from + 2; x < to - 2; x++)
+        {
+            Assert.InRange(frame.Row(20)[3 * x], 200, 240);
+            Assert.InRange(frame.Row(20)[3 * x + 2], 0, 60);
+        }
+    }
+
     [Theory]
     [InlineData("green", 0, 177, 64)]
     [InlineData("#112233", 0x11, 0x22, 0x33)]
@@ -55,17 +164,22 @@ public class CompositingTests
         Assert.Equal(new Background.Color((byte)r, (byte)g, (byte)b), Background.Parse(text));
 
     [Fact]
-    public void Background_parse_rejects_unknown_values_with_the_choices() =>
+    public void Background_parse_rejects_unknown_values_with_the_choices()
+    {
         Assert.Contains("#RRGGBB", Assert.Throws<ArgumentException>(() => Background.Parse("purple-ish")).Message);
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => Background.Parse("/no/such/beach.jpg")).Message);
+        Assert.IsType<Background.Transparent>(Background.Parse("transparent"));
+        Assert.Equal(new Background.Blur(30), Background.Parse("blur", blurRadius: 30));
+    }
 
     [Fact]
-    public void Upsampling_keeps_constants_and_interpolates_between_samples()
+    public void Resampling_keeps_constants_and_interpolates_between_samples()
     {
         var small = new FloatPlane(2, 1);
         small.Data[0] = 0;
         small.Data[1] = 1;
         var big = new FloatPlane(8, 3);
-        new MatteUpsampler().Upsample(small, big);
+        new MatteResampler().Resample(small, big);
         for (int y = 0; y < 3; y++)
         {
             Assert.Equal(0f, big[0, y]);

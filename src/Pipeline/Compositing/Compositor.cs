@@ -1,95 +1,242 @@
 using StreamMatte.Imaging;
+using StreamMatte.Pipeline.Video;
 
 namespace StreamMatte.Pipeline.Compositing;
 
 /// <summary>
-/// out = α·frame + (1 − α)·background, per pixel at full resolution, in place over the frame. A blurred
-/// background is a separable box blur (three passes ≈ Gaussian) of the frame, computed into a buffer this
-/// compositor owns and reuses.
+/// Makes the output picture in place over the frame, at full resolution, row by row with SIMD kernels:
+/// out = α·F + (1 − α)·B. The estimates that need neighbourhoods are computed at the small working size and
+/// read back bilinearly, so their cost does not grow with the frame:
+/// <list type="bullet">
+/// <item>the blurred background is a <i>masked</i> blur, Σw·I / Σw with w = (1−α)⁴: only background pixels are
+/// averaged, so the person does not bleed into the blur as a halo around them;</item>
+/// <item>the old background near each edge pixel (H) is the same masked mean with a small radius; with it the
+/// blend removes the old background's colour from soft edges (<see cref="PixelKernels.BlendDecontaminated"/>).</item>
+/// </list>
+/// Everything that depends only on the sizes (buffers, a colour row, the background picture) is prepared in
+/// <see cref="Configure"/>.
 /// </summary>
-public sealed class Compositor
+public sealed class Compositor : IDisposable
 {
+    private const int NearRadiusFullPixels = 16;  // how far the old-background estimate looks, in full-resolution pixels
+    private readonly CompositeSettings _settings;
     private readonly Background _background;
-    private RgbImage? _blurred;
-    private float[] _line = [];
+    private readonly BoxFilter _box = new();
+    private readonly BilinearRowSampler _backgroundSampler = new(), _oldSampler = new(), _weightSampler = new();
+    private readonly MatteResampler _toSmall = new();
+    private (int W, int H, int Sw, int Sh) _sizes;
+    private FloatPlane _smallAlpha = new(1, 1);
+    private FloatImage _masked = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
+    private FloatImage _blurredBackground = new(1, 1, 3), _oldBackground = new(1, 1, 3), _backgroundWeight = new(1, 1, 1);
+    private float[] _alpha3 = [], _floatRow = [], _weightRow = [];
+    private byte[] _backgroundRow = [], _oldRow = [];
+    private RgbImage? _picture;          // image background, or the current frame of a video background
+    private VideoReader? _video;
 
-    public Compositor(Background background) => _background = background;
-
-    public void Apply(RgbImage frame, FloatPlane alpha)
+    public Compositor(CompositeSettings settings)
     {
+        _settings = settings;
+        _background = settings.Background;
+    }
+
+    public Compositor(Background background) : this(new CompositeSettings(background)) { }
+
+    public CompositeSettings Settings => _settings;
+
+    private bool NeedsOldBackground => _settings.Decontaminate || _settings.LightWrap > 0;
+
+    /// <summary>Prepares for frames of <paramref name="width"/>×<paramref name="height"/> whose small copy is <paramref name="smallWidth"/>×<paramref name="smallHeight"/>.</summary>
+    public void Configure(int width, int height, int smallWidth, int smallHeight)
+    {
+        if (_sizes == (width, height, smallWidth, smallHeight)) return;
+        _sizes = (width, height, smallWidth, smallHeight);
+        _smallAlpha = new FloatPlane(smallWidth, smallHeight);
+        _masked = new FloatImage(smallWidth, smallHeight, 4);
+        _wide = new FloatImage(smallWidth, smallHeight, 4);
+        _near = new FloatImage(smallWidth, smallHeight, 4);
+        _blurredBackground = new FloatImage(smallWidth, smallHeight, 3);
+        _oldBackground = new FloatImage(smallWidth, smallHeight, 3);
+        _backgroundWeight = new FloatImage(smallWidth, smallHeight, 1);
+        _backgroundSampler.Configure(smallWidth, smallHeight, 3, width, height);
+        _oldSampler.Configure(smallWidth, smallHeight, 3, width, height);
+        _weightSampler.Configure(smallWidth, smallHeight, 1, width, height);
+        _alpha3 = new float[width * 3];
+        _floatRow = new float[width * 3];
+        _weightRow = new float[width];
+        _backgroundRow = new byte[width * 3];
+        _oldRow = new byte[width * 3];
+        if (_background is Background.Color c)
+            for (int x = 0; x < width; x++) (_backgroundRow[3 * x], _backgroundRow[3 * x + 1], _backgroundRow[3 * x + 2]) = (c.R, c.G, c.B);
+        if (_background is Background.Image image) _picture = VideoReader.LoadImage(image.Path, (width, height), cover: true);
+        if (_background is Background.Video video)
+        {
+            _video?.Dispose();
+            _video = new VideoReader(video.Path, new VideoReaderOptions { Size = (width, height), Cover = true, Loop = true });
+            _picture = new RgbImage(width, height);
+        }
+    }
+
+    /// <summary>Composites <paramref name="frame"/> in place.</summary>
+    /// <param name="alpha">The full-resolution matte.</param>
+    /// <param name="small">The frame at the small working size.</param>
+    /// <param name="matte">The matte at any low resolution (brought to the small size here).</param>
+    public void Apply(RgbImage frame, FloatPlane alpha, RgbImage small, FloatPlane matte)
+    {
+        Configure(frame.Width, frame.Height, small.Width, small.Height);
         if (alpha.Width != frame.Width || alpha.Height != frame.Height)
             throw new ArgumentException($"matte {alpha} does not match frame {frame}");
+        bool transparent = _background is Background.Transparent;
+        if (transparent && !_settings.Decontaminate) return;
+
+        EstimateBackgrounds(small, matte);
+        if (_video != null && !_video.ReadFrame(_picture!)) throw new FfmpegException("the background video ended although it loops");
+
+        for (int y = 0; y < frame.Height; y++)
+        {
+            var row = frame.Row(y);
+            var a = alpha.Row(y);
+            if (_background is Background.Blur) _backgroundSampler.SelectRow(_blurredBackground, y);
+            if (NeedsOldBackground) _oldSampler.SelectRow(_oldBackground, y);
+            if (_settings.LightWrap > 0) _weightSampler.SelectRow(_backgroundWeight, y);
+            // Runs of person, background and soft edge: only the soft edge needs the full formula.
+            for (int x = 0; x < a.Length;)
+            {
+                var kind = Classify(a[x]);
+                int end = x + 1;
+                while (end < a.Length && Classify(a[end]) == kind) end++;
+                if (transparent) TransparentRun(kind, row, a, x, end);
+                else CompositeRun(kind, y, row, a, x, end);
+                x = end;
+            }
+        }
+    }
+
+    private enum Coverage { Person, Background, Edge }
+
+    // Within half a grey level of 0 or 1 the result rounds to the background or the picture itself.
+    private static Coverage Classify(float a) => a >= 1 - 0.5f / 255 ? Coverage.Person : a <= 0.5f / 255 ? Coverage.Background : Coverage.Edge;
+
+    private void CompositeRun(Coverage kind, int y, Span<byte> row, ReadOnlySpan<float> alpha, int from, int to)
+    {
+        var pixels = row[(3 * from)..(3 * to)];
+        if (kind == Coverage.Person && _settings.LightWrap <= 0) return; // the picture itself
+        var background = BackgroundRange(y, from, to);
+        if (kind == Coverage.Background)
+        {
+            background.CopyTo(pixels);
+            return;
+        }
+        var alpha3 = _alpha3.AsSpan(3 * from, 3 * (to - from));
+        PixelKernels.ExpandAlpha3(alpha[from..to], alpha3);
+        if (kind == Coverage.Edge)
+        {
+            if (_settings.Decontaminate) PixelKernels.BlendDecontaminated(pixels, OldBackgroundRange(from, to), background, alpha3, pixels);
+            else PixelKernels.Blend(pixels, background, alpha3, pixels);
+        }
+        if (_settings.LightWrap > 0) WrapLight(from, to, background, pixels);
+    }
+
+    private void TransparentRun(Coverage kind, Span<byte> row, ReadOnlySpan<float> alpha, int from, int to)
+    {
+        if (kind != Coverage.Edge) return; // colour is the picture's where α is 1, irrelevant where it is 0
+        var pixels = row[(3 * from)..(3 * to)];
+        var alpha3 = _alpha3.AsSpan(3 * from, 3 * (to - from));
+        PixelKernels.ExpandAlpha3(alpha[from..to], alpha3);
+        PixelKernels.Foreground(pixels, OldBackgroundRange(from, to), alpha3, pixels);
+    }
+
+    /// <summary>The new background for pixels [from, to) of the current row, as rgb24.</summary>
+    private ReadOnlySpan<byte> BackgroundRange(int y, int from, int to)
+    {
         switch (_background)
         {
-            case Background.Color c: BlendColor(frame, alpha, c); break;
-            case Background.Blur b: BlendImage(frame, alpha, BlurInto(frame, b.Radius)); break;
+            case Background.Blur:
+                _backgroundSampler.SampleRange(_floatRow, from, to);
+                PixelKernels.ToBytes(_floatRow.AsSpan(3 * from, 3 * (to - from)), _backgroundRow.AsSpan(3 * from, 3 * (to - from)));
+                return _backgroundRow.AsSpan(3 * from, 3 * (to - from));
+            case Background.Image or Background.Video:
+                return _picture!.Row(y)[(3 * from)..(3 * to)];
+            default:
+                return _backgroundRow.AsSpan(3 * from, 3 * (to - from)); // the colour row
         }
     }
 
-    private static void BlendColor(RgbImage frame, FloatPlane alpha, Background.Color c)
+    /// <summary>The old background's estimated colour (H) for pixels [from, to) of the current row.</summary>
+    private ReadOnlySpan<byte> OldBackgroundRange(int from, int to)
     {
-        var px = frame.Pixels;
-        var a = alpha.Data;
-        for (int i = 0, n = frame.Width * frame.Height; i < n; i++)
+        _oldSampler.SampleRange(_floatRow, from, to);
+        PixelKernels.ToBytes(_floatRow.AsSpan(3 * from, 3 * (to - from)), _oldRow.AsSpan(3 * from, 3 * (to - from)));
+        return _oldRow.AsSpan(3 * from, 3 * (to - from));
+    }
+
+    /// <summary>Masked means of the small picture, weighted by (1 − α)⁴: wide (the blurred background) and near (H).</summary>
+    private void EstimateBackgrounds(RgbImage small, FloatPlane matte)
+    {
+        bool blur = _background is Background.Blur;
+        if (!blur && !NeedsOldBackground) return;
+        _toSmall.Resample(matte, _smallAlpha);
+        var masked = _masked.Data;
+        var px = small.Pixels;
+        var a = _smallAlpha.Data;
+        for (int i = 0, n = small.Width * small.Height; i < n; i++)
         {
-            float k = Math.Clamp(a[i], 0f, 1f);
-            int p = 3 * i;
-            px[p] = (byte)(c.R + (px[p] - c.R) * k + 0.5f);
-            px[p + 1] = (byte)(c.G + (px[p + 1] - c.G) * k + 0.5f);
-            px[p + 2] = (byte)(c.B + (px[p + 2] - c.B) * k + 0.5f);
+            // (1 − α)⁴: edge pixels, part person, barely count; the estimate comes from the clean background.
+            float w = 1 - Math.Clamp(a[i], 0f, 1f);
+            w *= w;
+            w *= w;
+            masked[4 * i] = px[3 * i] * w;
+            masked[4 * i + 1] = px[3 * i + 1] * w;
+            masked[4 * i + 2] = px[3 * i + 2] * w;
+            masked[4 * i + 3] = w;
+        }
+        float scale = (float)small.Width / _sizes.W;
+        if (blur)
+        {
+            int radius = Math.Max(1, (int)MathF.Round(((Background.Blur)_background).Radius * scale / 3));
+            Array.Copy(masked, _wide.Data, masked.Length);
+            _box.Apply(_wide, radius, passes: 3);
+            Normalise(_wide, _blurredBackground, null);
+        }
+        if (NeedsOldBackground)
+        {
+            int radius = Math.Max(1, (int)MathF.Round(NearRadiusFullPixels * scale));
+            Array.Copy(masked, _near.Data, masked.Length);
+            _box.Apply(_near, radius, passes: 2);
+            Normalise(_near, _oldBackground, _backgroundWeight);
         }
     }
 
-    private static void BlendImage(RgbImage frame, FloatPlane alpha, RgbImage background)
+    /// <summary>colour = Σ w·I / Σ w; where no background pixel is near (deep inside the person) the value does not matter.</summary>
+    private static void Normalise(FloatImage sums, FloatImage colour, FloatImage? weight)
     {
-        var px = frame.Pixels;
-        var bg = background.Pixels;
-        var a = alpha.Data;
-        for (int i = 0, n = frame.Width * frame.Height; i < n; i++)
+        var s = sums.Data;
+        var c = colour.Data;
+        for (int i = 0, n = colour.Width * colour.Height; i < n; i++)
         {
-            float k = Math.Clamp(a[i], 0f, 1f);
-            for (int c = 0, p = 3 * i; c < 3; c++, p++) px[p] = (byte)(bg[p] + (px[p] - bg[p]) * k + 0.5f);
+            float w = s[4 * i + 3];
+            float inv = 1f / Math.Max(w, 1e-4f);
+            c[3 * i] = s[4 * i] * inv;
+            c[3 * i + 1] = s[4 * i + 1] * inv;
+            c[3 * i + 2] = s[4 * i + 2] * inv;
+            if (weight != null) weight.Data[i] = w;
         }
     }
 
-    private RgbImage BlurInto(RgbImage frame, int radius)
+    /// <summary>Light wrap: near the edge (where the local background weight is high) the person takes some of the new background's light.</summary>
+    private void WrapLight(int from, int to, ReadOnlySpan<byte> background, Span<byte> pixels)
     {
-        if (_blurred is null || _blurred.Width != frame.Width || _blurred.Height != frame.Height)
+        _weightSampler.SampleRange(_weightRow, from, to);
+        float strength = _settings.LightWrap;
+        var weight3 = _floatRow.AsSpan(3 * from, 3 * (to - from));
+        for (int x = from, i = 0; x < to; x++, i += 3)
         {
-            _blurred = new RgbImage(frame.Width, frame.Height);
-            _line = new float[Math.Max(frame.Width, frame.Height) * 3];
+            float w = strength * _alpha3[3 * x] * Math.Clamp(_weightRow[x], 0f, 1f);
+            weight3[i] = w;
+            weight3[i + 1] = w;
+            weight3[i + 2] = w;
         }
-        frame.Pixels.CopyTo(_blurred.Pixels, 0);
-        int r = Math.Max(1, radius / 3);
-        for (int pass = 0; pass < 3; pass++)
-        {
-            BoxPass(_blurred.Pixels, frame.Width, frame.Height, r, horizontal: true);
-            BoxPass(_blurred.Pixels, frame.Width, frame.Height, r, horizontal: false);
-        }
-        return _blurred;
+        PixelKernels.MixTowards(background, weight3, pixels);
     }
 
-    /// <summary>One running-sum box pass along rows or columns, edges clamped.</summary>
-    private void BoxPass(byte[] px, int width, int height, int r, bool horizontal)
-    {
-        int lines = horizontal ? height : width, length = horizontal ? width : height;
-        int step = horizontal ? 3 : 3 * width;
-        float norm = 1f / (2 * r + 1);
-        for (int l = 0; l < lines; l++)
-        {
-            int start = horizontal ? l * width * 3 : l * 3;
-            for (int c = 0; c < 3; c++)
-            {
-                float sum = 0;
-                for (int k = -r; k <= r; k++) sum += px[start + Math.Clamp(k, 0, length - 1) * step + c];
-                for (int i = 0; i < length; i++)
-                {
-                    _line[i * 3 + c] = sum * norm;
-                    sum += px[start + Math.Min(i + r + 1, length - 1) * step + c] - px[start + Math.Max(i - r, 0) * step + c];
-                }
-            }
-            for (int i = 0; i < length; i++)
-                for (int c = 0; c < 3; c++) px[start + i * step + c] = (byte)(_line[i * 3 + c] + 0.5f);
-        }
-    }
+    public void Dispose() => _video?.Dispose();
 }

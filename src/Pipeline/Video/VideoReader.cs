@@ -1,6 +1,25 @@
+using System.Globalization;
 using StreamMatte.Imaging;
 
 namespace StreamMatte.Pipeline.Video;
+
+/// <summary>How ffmpeg should deliver frames: size and fit, rate, looping, a frame limit.</summary>
+public sealed record VideoReaderOptions
+{
+    /// <summary>Scale to this size (null: the file's own).</summary>
+    public (int Width, int Height)? Size { get; init; }
+
+    /// <summary>Scale to cover <see cref="Size"/> and crop the overflow (aspect kept), instead of stretching.</summary>
+    public bool Cover { get; init; }
+
+    /// <summary>Resample to this frame rate (frames dropped or repeated by ffmpeg).</summary>
+    public double? FrameRate { get; init; }
+
+    /// <summary>Start again at the end, forever (background videos).</summary>
+    public bool Loop { get; init; }
+
+    public int? MaxFrames { get; init; }
+}
 
 /// <summary>
 /// Decodes a video file, image or image sequence to rgb24 frames through an ffmpeg process, reading exact
@@ -17,16 +36,27 @@ public sealed class VideoReader : IDisposable
     public MediaInfo Info { get; }
     public long FramesRead { get; private set; }
 
-    /// <param name="size">Scale to this size in ffmpeg (null: the file's own size).</param>
     public VideoReader(string path, (int Width, int Height)? size = null, int? maxFrames = null)
+        : this(path, new VideoReaderOptions { Size = size, MaxFrames = maxFrames }) { }
+
+    /// <param name="info">The probe result when the caller already has it (saves running ffprobe twice).</param>
+    public VideoReader(string path, VideoReaderOptions options, MediaInfo? info = null)
     {
         _path = path;
-        Info = MediaInfo.Probe(path);
-        (Width, Height) = size ?? (Info.Width, Info.Height);
-        var args = new List<string> { "-i", path, "-map", "0:v:0" };
-        if (maxFrames is { } m) args.AddRange(["-frames:v", m.ToString()]);
-        if (size != null) args.AddRange(["-vf", $"scale={Width}:{Height}:flags=area"]);
-        args.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "-vsync", "passthrough", "pipe:1"]);
+        Info = info ?? MediaInfo.Probe(path);
+        (Width, Height) = options.Size ?? (Info.Width, Info.Height);
+        var args = new List<string>();
+        if (options.Loop) args.AddRange(["-stream_loop", "-1"]);
+        args.AddRange(["-i", path, "-map", "0:v:0"]);
+        if (options.MaxFrames is { } m) args.AddRange(["-frames:v", m.ToString(CultureInfo.InvariantCulture)]);
+        var filters = new List<string>();
+        if (options.FrameRate is { } fps) filters.Add($"fps={fps.ToString(CultureInfo.InvariantCulture)}");
+        if (options.Size != null)
+            filters.Add(options.Cover
+                ? $"scale={Width}:{Height}:force_original_aspect_ratio=increase:flags=area,crop={Width}:{Height}"
+                : $"scale={Width}:{Height}:flags=area");
+        if (filters.Count > 0) args.AddRange(["-vf", string.Join(",", filters)]);
+        args.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "-fps_mode", "passthrough", "pipe:1"]);
         _ffmpeg = FfmpegProcess.Start(args);
         _stdout = _ffmpeg.StandardOutput;
     }
@@ -50,9 +80,9 @@ public sealed class VideoReader : IDisposable
     }
 
     /// <summary>Decodes a still image (or a video's first frame).</summary>
-    public static RgbImage LoadImage(string path, (int Width, int Height)? size = null)
+    public static RgbImage LoadImage(string path, (int Width, int Height)? size = null, bool cover = false)
     {
-        using var reader = new VideoReader(path, size, maxFrames: 1);
+        using var reader = new VideoReader(path, new VideoReaderOptions { Size = size, Cover = cover, MaxFrames = 1 });
         var image = new RgbImage(reader.Width, reader.Height);
         if (!reader.ReadFrame(image)) throw new FfmpegException($"'{path}' holds no image");
         return image;

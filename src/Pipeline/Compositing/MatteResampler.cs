@@ -3,20 +3,21 @@ using StreamMatte.Imaging;
 namespace StreamMatte.Pipeline.Compositing;
 
 /// <summary>
-/// Brings a matte from the model's resolution to the frame's: bilinear, pixel-centre aligned, with the
-/// per-column taps computed once per size pair. (Edge-aware guided upsampling replaces it in the pipeline.)
+/// Resamples a matte to another size, bilinear and pixel-centre aligned, with the per-column taps computed
+/// once per size pair. The plain way to bring a matte to full resolution (<c>--upsampling bilinear</c>); the
+/// pipeline's default is the edge-aware <see cref="Matte.GuidedUpsampler"/>.
 /// </summary>
-public sealed class MatteUpsampler
+public sealed class MatteResampler
 {
     private int _srcW, _srcH, _dstW, _dstH;
     private int[] _x0 = [], _x1 = [];
     private float[] _wx = [];
 
-    public void Upsample(FloatPlane matte, FloatPlane full)
+    public void Resample(FloatPlane matte, FloatPlane target)
     {
-        if ((matte.Width, matte.Height, full.Width, full.Height) != (_srcW, _srcH, _dstW, _dstH))
+        if ((matte.Width, matte.Height, target.Width, target.Height) != (_srcW, _srcH, _dstW, _dstH))
         {
-            (_srcW, _srcH, _dstW, _dstH) = (matte.Width, matte.Height, full.Width, full.Height);
+            (_srcW, _srcH, _dstW, _dstH) = (matte.Width, matte.Height, target.Width, target.Height);
             (_x0, _x1, _wx) = BilinearTaps.Compute(_srcW, _dstW);
         }
         double sy = (double)_srcH / _dstH;
@@ -27,7 +28,7 @@ public sealed class MatteUpsampler
             float wy = (float)(fy - y0);
             var r0 = matte.Row(y0);
             var r1 = matte.Row(y1);
-            var dst = full.Row(y);
+            var dst = target.Row(y);
             for (int x = 0; x < _dstW; x++)
             {
                 float a = r0[_x0[x]] + (r0[_x1[x]] - r0[_x0[x]]) * _wx[x];

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using StreamMatte.Models;
+
+namespace StreamMatte.Cli;
+
+/// <summary>
+/// Every option of the main command, declared once. The --config file uses the same names without the
+/// dashes (e.g. {"background": "blur", "blur": 30}); options given on the command line win over the file.
+/// </summary>
+internal static class Options
+{
+    public static readonly Option<string?> Input = new("--input", "-i") { Description = "Video file, image, or image sequence (in_%04d.png) to read" };
+    public static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to write: out.mp4/.mkv (H.264), out.mov (ProRes 4444 + alpha), out.webm (VP9 + alpha), out_%05d.png, or null (discard, to measure)" };
+    public static readonly Option<string?> MatteOutput = new("--matte-output") { Description = "Also write the matte alone (white = person) as a grayscale video or PNG sequence" };
+    public static readonly Option<string?> Codec = new("--codec") { Description = "Video codec for .mp4/.mkv: h264 (default) or hevc" };
+    public static readonly Option<string?> Model = new("--model", "-m") { Description = "Model file or name (see `stream-matte models`); default: the best one found" };
+    public static readonly Option<string?> ModelsDir = new("--models-dir") { Description = $"Folder of third-party models, e.g. ../shared/models (or ${ModelCatalog.ModelsDirEnvironmentVariable})" };
+    public static readonly Option<string> Device = new("--device") { Description = "Where the model runs: auto (CUDA, else CPU), cpu, cuda or webgpu. The provider that runs is always printed", DefaultValueFactory = _ => "auto" };
+    public static readonly Option<int> Threads = new("--threads") { Description = "Inference threads (0 = ONNX Runtime's default, one per core)", DefaultValueFactory = _ => 0 };
+    public static readonly Option<string> Background = new("--background", "-b") { Description = "blur, green, black, white, blue, #RRGGBB, transparent, or a picture or video file (scaled to cover; videos loop)", DefaultValueFactory = _ => "blur" };
+    public static readonly Option<int> Blur = new("--blur") { Description = "Blur radius in pixels of the full frame, for --background blur", DefaultValueFactory = _ => Pipeline.Compositing.Background.DefaultBlurRadius };
+    public static readonly Option<string?> Size = new("--size") { Description = "Frame size to work at, WxH (the input is scaled by ffmpeg); default: the input's own" };
+    public static readonly Option<double?> Fps = new("--fps") { Description = "Frame rate to work at (the input is resampled by ffmpeg); default: the input's own" };
+    public static readonly Option<int?> Frames = new("--frames") { Description = "Process only the first N frames" };
+    public static readonly Option<bool> Realtime = new("--realtime") { Description = "Play the input at its own frame rate, like a camera (live mode: newest frame wins, drops are counted)" };
+    public static readonly Option<double> Smoothing = new("--smoothing") { Description = "Temporal smoothing of the matte, 0 (off) to 0.95; steadies still areas, follows motion", DefaultValueFactory = _ => 0.6 };
+    public static readonly Option<int> ModelSize = new("--model-size") { Description = "Long side in pixels of the picture the network sees (aspect kept); the matte is brought back to full size edge-aware", DefaultValueFactory = _ => 512 };
+    public static readonly Option<string> UpsamplingOption = new("--upsampling") { Description = "How the matte reaches full size: guided (edge-aware, default) or bilinear", DefaultValueFactory = _ => "guided" };
+    public static readonly Option<int> Feather = new("--feather") { Description = "Soften the matte's edge by this many pixels (0 = off)", DefaultValueFactory = _ => 0 };
+    public static readonly Option<double> EdgeShrink = new("--edge-shrink") { Description = "Pull the edge inwards, 0 (off) to 0.5", DefaultValueFactory = _ => 0.0 };
+    public static readonly Option<bool> Decontaminate = new("--decontaminate") { Description = "Remove the old background's colour from soft edges (hair); --decontaminate false to turn off", DefaultValueFactory = _ => true };
+    public static readonly Option<double> LightWrap = new("--light-wrap") { Description = "Let the new background's light spill onto the edges, 0 (off) to 1", DefaultValueFactory = _ => 0.0 };
+    public static readonly Option<bool> SkipIdentical = new("--skip-identical") { Description = "Reuse the previous matte when the picture barely changed (saves CPU on a still webcam)" };
+    public static readonly Option<string?> Config = new("--config") { Description = "JSON file with any of these options by name, e.g. {\"background\": \"green\", \"smoothing\": 0.8}" };
+
+    /// <summary>The options of the main command, in --help order.</summary>
+    public static readonly Option[] Main =
+    [
+        Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
+        MatteOutput, Codec, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
+    ];
+}

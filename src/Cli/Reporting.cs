@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text;
+using Spectre.Console;
+using StreamMatte.Pipeline;
+
+namespace StreamMatte.Cli;
+
+/// <summary>
+/// What the user sees while a run goes: a progress bar with ETA for files (Spectre.Console, on a terminal),
+/// a one-line status every 2 s for live runs (fps, per-stage p50/p95, latency, drops), and a summary at the end.
+/// Everything goes to stderr, so stdout stays free for scripts.
+/// </summary>
+internal static class Reporting
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(2);
+
+    public static PipelineSummary Run(MattingPipeline pipeline, long? totalFrames, CancellationToken stop)
+    {
+        var run = pipeline.RunAsync(stop);
+        bool interactive = !Console.IsErrorRedirected;
+        if (pipeline.Mode == PipelineMode.Offline && totalFrames is > 0 && interactive)
+            return WithProgressBar(pipeline, run, totalFrames.Value);
+        var clock = Stopwatch.StartNew();
+        while (!run.Wait(StatusInterval))
+            Console.Error.WriteLine(pipeline.Mode == PipelineMode.Live ? LiveStatus(pipeline, clock.Elapsed) : OfflineStatus(pipeline, totalFrames, clock.Elapsed));
+        return run.GetAwaiter().GetResult();
+    }
+
+    private static PipelineSummary WithProgressBar(MattingPipeline pipeline, Task<PipelineSummary> run, long total)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("matting", maxValue: total);
+                while (!run.Wait(TimeSpan.FromMilliseconds(250)))
+                {
+                    task.Value = pipeline.FramesOut;
+                    task.Description = $"frame {pipeline.FramesOut}/{total}";
+                }
+                task.Value = pipeline.FramesOut;
+            });
+        return run.GetAwaiter().GetResult();
+    }
+
+    private static string OfflineStatus(MattingPipeline pipeline, long? total, TimeSpan elapsed)
+    {
+        double fps = pipeline.FramesOut / Math.Max(1e-3, elapsed.TotalSeconds);
+        if (total is not > 0) return $"frame {pipeline.FramesOut}, {fps:0.0} fps";
+        long t = total.Value;
+        string eta = fps > 0 ? $", ETA {TimeSpan.FromSeconds((t - pipeline.FramesOut) / fps):mm\\:ss}" : "";
+        return $"frame {pipeline.FramesOut}/{t} ({100.0 * pipeline.FramesOut / t:0}%), {fps:0.0} fps{eta}";
+    }
+
+    /// <summary>"12 s | in 29.9 fps, out 14.2 fps | decode 2.1/3.0 infer 61/70 … ms p50/p95 | latency 80/95 ms (+14/20 beyond inference) | dropped 45".</summary>
+    internal static string LiveStatus(MattingPipeline pipeline, TimeSpan elapsed)
+    {
+        double seconds = Math.Max(1e-3, elapsed.TotalSeconds);
+        var text = new StringBuilder();
+        text.Append($"{elapsed.TotalSeconds:0} s | in {pipeline.FramesIn / seconds:0.0} fps, out {pipeline.FramesOut / seconds:0.0} fps |");
+        foreach (var stage in pipeline.Stages)
+        {
+            var (p50, p95, _) = stage.Percentiles();
+            if (!double.IsNaN(p50)) text.Append($" {stage.Name} {p50:0.0}/{p95:0.0}");
+        }
+        text.Append(" ms p50/p95 |");
+        var (l50, l95, _) = pipeline.Latency.Percentiles();
+        var (a50, a95, _) = pipeline.AddedLatency.Percentiles();
+        text.Append($" latency {l50:0}/{l95:0} ms (+{a50:0}/{a95:0} beyond inference) | dropped {pipeline.FramesDropped}");
+        return text.ToString();
+    }
+
+    public static void PrintSummary(MattingPipeline pipeline, PipelineSummary summary, string output)
+    {
+        var e = Console.Error;
+        e.WriteLine($"{(summary.Stopped ? "stopped" : "done")}: {summary.FramesOut} of {summary.FramesIn} frames in {summary.Elapsed.TotalSeconds:0.0} s " +
+                    $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
+        e.WriteLine("stage       p50 ms   p95 ms   mean ms  frames");
+        foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
+        {
+            var (p50, p95, _) = stage.Percentiles();
+            if (stage.Count == 0) continue;
+            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count,6}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using StreamMatte.Models;
+using StreamMatte.Models.Adapters;
+using StreamMatte.Models.Contract;
+using StreamMatte.Models.Onnx;
+using StreamMatte.Pipeline;
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Matte;
+using StreamMatte.Pipeline.Sinks;
+using StreamMatte.Pipeline.Sources;
+
+namespace StreamMatte.Cli;
+
+/// <summary>The main job: open source, model and sink from the options, log the effective configuration, run, report.</summary>
+internal static class RunCommand
+{
+    public static int Run(ParseResult parse)
+    {
+        string input = parse.GetValue(Options.Input) ?? throw new ArgumentException("--input is required (try --help)");
+        string output = parse.GetValue(Options.Output) ?? throw new ArgumentException("--output is required: a file, or null to discard (try --help)");
+        var settings = Settings(parse);
+        bool transparent = settings.Composite.Background is Background.Transparent;
+
+        using var source = OpenSource(input, parse);
+        using var model = OpenModel(parse);
+        var sinks = new List<IFrameSink>();
+        try
+        {
+            bool live = source.IsLive;
+            sinks.Add(output == "null" ? new NullSink()
+                : new FileSink(output, source.Format, transparent ? OutputContent.Transparent : OutputContent.Composite, parse.GetValue(Options.Codec), fillGaps: live));
+            if (parse.GetValue(Options.MatteOutput) is { } matteOutput)
+                sinks.Add(new FileSink(matteOutput, source.Format with { AudioFrom = null }, OutputContent.Matte, fillGaps: live));
+            IFrameSink sink = sinks.Count == 1 ? sinks[0] : new TeeSink(sinks);
+            var pipeline = new MattingPipeline(source, model, sink, settings);
+            LogConfiguration(source, model, sink, pipeline);
+            return Execute(pipeline, source.Format.FrameCount, output);
+        }
+        finally
+        {
+            foreach (var s in sinks) s.Dispose();
+        }
+    }
+
+    private static PipelineSettings Settings(ParseResult parse)
+    {
+        double smoothing = parse.GetValue(Options.Smoothing);
+        if (smoothing is < 0 or > 0.95) throw new ArgumentException($"--smoothing must be between 0 and 0.95, got {smoothing}");
+        double shrink = parse.GetValue(Options.EdgeShrink);
+        if (shrink is < 0 or > 0.5) throw new ArgumentException($"--edge-shrink must be between 0 and 0.5, got {shrink}");
+        double wrap = parse.GetValue(Options.LightWrap);
+        if (wrap is < 0 or > 1) throw new ArgumentException($"--light-wrap must be between 0 and 1, got {wrap}");
+        int modelSize = parse.GetValue(Options.ModelSize);
+        if (modelSize is < 64 or > 4096) throw new ArgumentException($"--model-size must be between 64 and 4096 pixels, got {modelSize}");
+        int blur = parse.GetValue(Options.Blur);
+        if (blur < 1) throw new ArgumentException($"--blur must be at least 1 pixel, got {blur}");
+        var upsampling = (parse.GetValue(Options.UpsamplingOption) ?? "guided").ToLowerInvariant() switch
+        {
+            "guided" => Upsampling.Guided,
+            "bilinear" => Upsampling.Bilinear,
+            var other => throw new ArgumentException($"--upsampling must be guided or bilinear, got '{other}'"),
+        };
+        return new PipelineSettings
+        {
+            InferenceLongSide = modelSize,
+            Upsampling = upsampling,
+            Smoothing = new SmoothingSettings((float)smoothing),
+            Composite = new CompositeSettings(Background.Parse(parse.GetValue(Options.Background) ?? "blur", blur), parse.GetValue(Options.Decontaminate), (float)wrap),
+            EdgeShrink = (float)shrink,
+            Feather = Math.Max(0, parse.GetValue(Options.Feather)),
+            SkipIdenticalFrames = parse.GetValue(Options.SkipIdentical),
+        };
+    }
+
+    private static IFrameSource OpenSource(string input, ParseResult parse)
+    {
+        if (input.StartsWith("cam", StringComparison.Ordinal) || input.StartsWith("/dev/video", StringComparison.Ordinal))
+            throw new NotSupportedException($"camera input ('{input}') is not built yet; play a file like a camera with --realtime");
+        (int, int)? size = parse.GetValue(Options.Size) is { } text ? ParseSize(text) : null;
+        double? fps = parse.GetValue(Options.Fps);
+        if (fps is <= 0 or > 240) throw new ArgumentException($"--fps must be between 0 and 240, got {fps}");
+        IFrameSource source = new FileSource(input, size, fps, parse.GetValue(Options.Frames));
+        return parse.GetValue(Options.Realtime) ? new RealtimePacer(source) : source;
+    }
+
+    internal static (int Width, int Height) ParseSize(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int w) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int h)
+            && w is >= 16 and <= 8192 && h is >= 16 and <= 8192)
+            return (w & ~1, h & ~1);
+        throw new ArgumentException($"--size must look like 1280x720, got '{text}'");
+    }
+
+    private static IMattingModel OpenModel(ParseResult parse)
+    {
+        string? modelsDir = parse.GetValue(Options.ModelsDir);
+        var settings = new SessionSettings
+        {
+            Device = SessionSettings.ParseDevice(parse.GetValue(Options.Device) ?? "auto"),
+            IntraOpThreads = parse.GetValue(Options.Threads),
+            AllowSpinning = false, // the cores are shared with ffmpeg's decoder and encoder and the pixel stages
+        };
+        string name = parse.GetValue(Options.Model)
+            ?? ModelCatalog.DefaultModel(modelsDir)?.Path
+            ?? throw new FileNotFoundException("no model found: pass --model FILE, or --models-dir DIR (e.g. ../shared/models); `stream-matte models` lists what is found");
+        return ModelCatalog.Open(name, settings, modelsDir);
+    }
+
+    /// <summary>The effective configuration, once at start: what support needs to reproduce a run.</summary>
+    private static void LogConfiguration(IFrameSource source, IMattingModel model, IFrameSink sink, MattingPipeline pipeline)
+    {
+        var s = pipeline.Settings;
+        var f = source.Format;
+        var e = Console.Error;
+        e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? $", {n} frames" : "")}");
+        e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(pipeline.Mode == PipelineMode.Live ? " (newest frame wins; drops counted)" : " (every frame, in order)")}");
+        e.WriteLine($"model      {model.Name} ({model.Family}), working size {pipeline.WorkingSize.Width}x{pipeline.WorkingSize.Height}, network input {model.InputSize.Width}x{model.InputSize.Height}");
+        e.WriteLine($"provider   {model.Provider}{Attempts(model)}");
+        e.WriteLine($"matte      {s.Upsampling.ToString().ToLowerInvariant()} upsampling{(s.Upsampling == Upsampling.Guided ? $" (r={s.Guided.Radius}, eps={s.Guided.Epsilon})" : "")}, " +
+                    $"smoothing {s.Smoothing.Strength:0.##}, feather {s.Feather} px, edge shrink {s.EdgeShrink:0.##}{(s.SkipIdenticalFrames ? ", identical frames reuse the matte" : "")}");
+        e.WriteLine($"background {s.Composite.Background}, decontaminate {(s.Composite.Decontaminate ? "on" : "off")}, light wrap {s.Composite.LightWrap:0.##}");
+        e.WriteLine($"output     {sink.Description}");
+    }
+
+    private static string Attempts(IMattingModel model) =>
+        model is OnnxMattingModel onnx && onnx.Session.ProviderAttempts.Count > 1
+            ? $" (tried: {string.Join("; ", onnx.Session.ProviderAttempts.Where(a => !a.Succeeded).Select(a => $"{a.Provider} unavailable: {CommandLine.FirstLine(a.FailureReason)}"))})"
+            : "";
+
+    private static int Execute(MattingPipeline pipeline, long? totalFrames, string output)
+    {
+        using var stop = new CancellationTokenSource();
+        bool stopping = false;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (stopping) return; // a second Ctrl-C ends the process the hard way
+            stopping = true;
+            e.Cancel = true;
+            Console.Error.WriteLine();
+            Console.Error.WriteLine("stopping: finishing the frames in flight (Ctrl-C again to quit at once)");
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        try
+        {
+            var summary = Reporting.Run(pipeline, totalFrames, stop.Token);
+            Reporting.PrintSummary(pipeline, summary, output);
+            return summary.Stopped ? 130 : 0;
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+}

@@ -1,0 +1,66 @@
+using StreamMatte.Imaging;
+
+namespace StreamMatte.Pipeline.Frames;
+
+/// <summary>
+/// One video frame on its way through the pipeline, with everything computed for it, so the matte and the
+/// pixels always belong to the same frame. Frames are pooled: a stage that receives one owns it until it
+/// writes it to the next channel; the sink stage (or whoever drops it) returns it to its <see cref="FramePool"/>.
+/// Buffers are allocated once when the pool is built (the matte once per model output size).
+/// </summary>
+public sealed class Frame
+{
+    internal Frame(FramePool pool, int width, int height, int smallWidth, int smallHeight)
+    {
+        Pool = pool;
+        Image = new RgbImage(width, height);
+        Alpha = new FloatPlane(width, height);
+        Small = new RgbImage(smallWidth, smallHeight);
+        Matte = new FloatPlane(smallWidth, smallHeight);
+    }
+
+    internal FramePool Pool { get; }
+
+    /// <summary>Position in the source, 0-based. In live mode indices of dropped frames are skipped, never reused.</summary>
+    public long Index { get; internal set; }
+
+    /// <summary>Media time of the frame (from the source).</summary>
+    public TimeSpan Timestamp { get; internal set; }
+
+    /// <summary>When the source delivered it (<see cref="System.Diagnostics.Stopwatch"/> ticks): the start of its latency.</summary>
+    public long ArrivedAt { get; internal set; }
+
+    /// <summary>The full-resolution picture: as decoded, then composited in place.</summary>
+    public RgbImage Image { get; }
+
+    /// <summary>The full-resolution matte (α in 0..1), valid from the refine stage on.</summary>
+    public FloatPlane Alpha { get; }
+
+    /// <summary>The picture shrunk to the network's working size (the guide of the matte filters).</summary>
+    internal RgbImage Small { get; }
+
+    /// <summary>The model's matte at its own resolution; smoothed in place by the refine stage.</summary>
+    internal FloatPlane Matte { get; }
+
+    /// <summary>The model slot holding this frame's prepared input, or −1.</summary>
+    internal int Slot { get; set; } = -1;
+
+    /// <summary>The picture changed completely (cut): recurrent state and smoothing start over.</summary>
+    internal bool SceneCut { get; set; }
+
+    /// <summary>Nearly identical to the previous frame: the previous matte is reused, the network not run.</summary>
+    internal bool ReuseMatte { get; set; }
+
+    /// <summary>Time the network took for this frame (ticks), to separate inference from pipeline latency.</summary>
+    internal long InferenceTicks { get; set; }
+
+    internal int InPool; // 1 while the pool holds it: catches a double return
+
+    internal void ResetForReuse()
+    {
+        Slot = -1;
+        SceneCut = false;
+        ReuseMatte = false;
+        InferenceTicks = 0;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using StreamMatte.Models.Contract;
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.Sinks;
+using StreamMatte.Pipeline.Sources;
+using StreamMatte.Pipeline.Stages;
+
+namespace StreamMatte.Pipeline;
+
+/// <summary>What a finished run did.</summary>
+public sealed record PipelineSummary(long FramesIn, long FramesOut, long FramesDropped, TimeSpan Elapsed, bool Stopped)
+{
+    public double FramesPerSecond => Elapsed.TotalSeconds > 0 ? FramesOut / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>
+/// The frame pipeline: source → decode → preprocess → infer → refine → composite → output → sink, each stage
+/// a loop on its own task, joined by one-frame channels (<see cref="PipelineContext.CreateLink"/>).
+/// <code>
+/// using var source = new FileSource("in.mp4");
+/// using var sink = new FileSink("out.mp4", source.Format);
+/// var summary = new MattingPipeline(source, model, sink, settings).Run();
+/// </code>
+/// Live mode (a live source): newest frame wins, dropped frames are counted. Offline mode: every frame, in
+/// order. A stop request (Ctrl-C) ends the input; frames in flight are finished and the output completed.
+/// Any stage failing aborts the run: the sink is not completed, and the first error is rethrown.
+/// </summary>
+public sealed class MattingPipeline
+{
+    private readonly IFrameSource _source;
+    private readonly IFrameSink _sink;
+    private readonly PipelineContext _context;
+    private readonly SourceStage _decode;
+    private readonly FrameStage[] _stages;
+    private readonly SinkStage _output;
+    private readonly Compositor _compositor;
+    private readonly List<System.Threading.Channels.Channel<Frame>> _links = [];
+
+    public MattingPipeline(IFrameSource source, IMattingModel model, IFrameSink sink, PipelineSettings? settings = null)
+    {
+        _source = source;
+        _sink = sink;
+        Settings = settings ?? new PipelineSettings();
+        Mode = Settings.Mode ?? (source.IsLive ? PipelineMode.Live : PipelineMode.Offline);
+        var format = source.Format;
+        FrameSize = (format.Width, format.Height);
+        WorkingSize = Settings.InferenceSize(format.Width, format.Height);
+        model.Configure(WorkingSize.Width, WorkingSize.Height);
+        _compositor = new Compositor(Settings.Composite);
+        _compositor.Configure(format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
+
+        const int links = 5, stageCount = 6;
+        // Every stage can hold one frame and every link one more; one spare lets the source read ahead.
+        var pool = new FramePool(links + stageCount + 1, format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
+        _context = new PipelineContext(pool, model, Settings, Mode);
+        _decode = new SourceStage(_context, source);
+        _output = new SinkStage(_context, sink);
+        _stages = [new PreprocessStage(_context), new InferenceStage(_context), new RefineStage(_context), new CompositeStage(_context, _compositor), _output];
+        var upstream = _decode.Stats;
+        var link = Link(_stages[0].Stats);
+        _decode.Output = link.Writer;
+        for (int i = 0; i < _stages.Length; i++)
+        {
+            _stages[i].Input = link.Reader;
+            if (i + 1 < _stages.Length)
+            {
+                link = Link(_stages[i + 1].Stats);
+                _stages[i].Output = link.Writer;
+            }
+        }
+    }
+
+    private System.Threading.Channels.Channel<Frame> Link(StageStats reader)
+    {
+        var link = _context.CreateLink(reader);
+        _links.Add(link);
+        return link;
+    }
+
+    public PipelineSettings Settings { get; }
+    public PipelineMode Mode { get; }
+    public (int Width, int Height) FrameSize { get; }
+
+    /// <summary>The small picture the network is given (before the model's own resize, if it has a fixed input).</summary>
+    public (int Width, int Height) WorkingSize { get; }
+
+    /// <summary>Per-stage timings, in pipeline order (decode, preprocess, infer, refine, composite, output).</summary>
+    public IReadOnlyList<StageStats> Stages => [_decode.Stats, .. _stages.Select(s => s.Stats)];
+
+    /// <summary>Arrival to output, per frame.</summary>
+    public StageStats Latency => _output.Latency;
+
+    /// <summary>Arrival to output minus the network's time: what the pipeline itself adds.</summary>
+    public StageStats AddedLatency => _output.AddedLatency;
+
+    public long FramesIn => _decode.FramesRead;
+    public long FramesOut => _output.FramesWritten;
+    public long FramesDropped => _stages.Sum(s => s.Stats.Dropped);
+
+    /// <summary>Frames not back in the pool (0 after a run: anything else is a leak).</summary>
+    public int FramesOutstanding => _context.Pool.Outstanding;
+
+    public PipelineSummary Run(CancellationToken stop = default) => RunAsync(stop).GetAwaiter().GetResult();
+
+    public async Task<PipelineSummary> RunAsync(CancellationToken stop = default)
+    {
+        EnsureThreads(_stages.Length + 4);
+        var clock = Stopwatch.StartNew();
+        using var abort = new CancellationTokenSource();
+        var tasks = new List<Task> { Task.Run(() => _decode.RunAsync(stop, abort.Token)) };
+        tasks.AddRange(_stages.Select(s => Task.Run(() => s.RunAsync(abort.Token))));
+
+        // The first failure aborts every stage (and unblocks the sink); a stop that does not drain in time aborts too.
+        using var stopTimer = stop.Register(() => abort.CancelAfter(Settings.StopTimeout));
+        foreach (var task in tasks)
+            _ = task.ContinueWith(t =>
+            {
+                if (t.IsFaulted) Abort(abort);
+            }, TaskScheduler.Default);
+        abort.Token.Register(() => _sink.Abort());
+
+        try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+        catch (Exception) { /* examined below, first real error wins */ }
+        _compositor.Dispose();
+        // A stage that stopped early may have been written to after it drained its input: give those frames back.
+        foreach (var link in _links)
+            while (link.Reader.TryRead(out var left)) _context.Release(left);
+
+        var failure = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+            .FirstOrDefault(e => e is not OperationCanceledException);
+        if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        if (abort.IsCancellationRequested)
+            throw new TimeoutException($"the run did not finish within {Settings.StopTimeout.TotalSeconds:0} s of the stop request (the output stopped accepting frames); the output was discarded");
+        _sink.Complete();
+        return new PipelineSummary(FramesIn, FramesOut, FramesDropped, clock.Elapsed, stop.IsCancellationRequested);
+    }
+
+    private static void Abort(CancellationTokenSource abort)
+    {
+        try { abort.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
+    /// Each stage does synchronous CPU work (or waits on ffmpeg) on a pool thread; without enough pool threads
+    /// the runtime adds them slowly and the stages would queue behind each other. Only ever raises the minimum.
+    /// </summary>
+    private static void EnsureThreads(int needed)
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < needed) ThreadPool.SetMinThreads(needed, io);
+    }
+}

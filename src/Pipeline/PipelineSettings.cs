@@ -1,0 +1,57 @@
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Matte;
+
+namespace StreamMatte.Pipeline;
+
+/// <summary>Live: newest frame wins, frames are dropped rather than delayed. Offline: every frame, in order, with back-pressure.</summary>
+public enum PipelineMode { Live, Offline }
+
+/// <summary>How the network's matte is brought to full resolution.</summary>
+public enum Upsampling { Guided, Bilinear }
+
+/// <summary>
+/// Everything that shapes a run, as data (the state lives in the stages). Logged at start; every field has
+/// a command-line option and a --config key of the same name.
+/// </summary>
+public sealed record PipelineSettings
+{
+    /// <summary>Null: live when the source is live (camera, --realtime), otherwise offline.</summary>
+    public PipelineMode? Mode { get; init; }
+
+    /// <summary>The long side of the picture the network sees (aspect kept); the matte is brought back to full size.</summary>
+    public int InferenceLongSide { get; init; } = 512;
+
+    public Upsampling Upsampling { get; init; } = Upsampling.Guided;
+    public GuidedFilterSettings Guided { get; init; } = new();
+    public SmoothingSettings Smoothing { get; init; } = new();
+    public CompositeSettings Composite { get; init; } = new(new Background.Blur(Background.DefaultBlurRadius));
+
+    /// <summary>0..0.5: raises the level at which a pixel counts as person, pulling the edge inwards (0 = off).</summary>
+    public float EdgeShrink { get; init; }
+
+    /// <summary>Softens the matte's edge by a blur of this radius in full-resolution pixels (0 = off).</summary>
+    public int Feather { get; init; }
+
+    /// <summary>Reuse the previous matte when the picture barely changed (saves CPU on a still webcam).</summary>
+    public bool SkipIdenticalFrames { get; init; }
+
+    /// <summary>Mean absolute difference (0..1) under which a picture counts as identical to the previous one.</summary>
+    public double IdenticalThreshold { get; init; } = 1.5 / 255;
+
+    /// <summary>Reuse a matte at most this many frames in a row, so slow changes are still seen.</summary>
+    public int MaxReusedFrames { get; init; } = 5;
+
+    /// <summary>Mean absolute difference (0..1) above which the scene cut: recurrent state and smoothing restart.</summary>
+    public double SceneCutThreshold { get; init; } = 0.16;
+
+    /// <summary>After a stop request, how long to let in-flight frames finish before aborting.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The small working size for a frame: the long side scaled to <see cref="InferenceLongSide"/> (never up), even.</summary>
+    public (int Width, int Height) InferenceSize(int width, int height)
+    {
+        double scale = Math.Min(1.0, (double)InferenceLongSide / Math.Max(width, height));
+        int w = Math.Max(2, (int)Math.Round(width * scale / 2) * 2), h = Math.Max(2, (int)Math.Round(height * scale / 2) * 2);
+        return (Math.Min(w, width), Math.Min(h, height));
+    }
+}

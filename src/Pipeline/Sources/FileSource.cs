@@ -1,0 +1,43 @@
+using StreamMatte.Imaging;
+using StreamMatte.Pipeline.Video;
+
+namespace StreamMatte.Pipeline.Sources;
+
+/// <summary>A video file, image or image sequence decoded by ffmpeg straight to rgb24, as fast as it goes.</summary>
+public sealed class FileSource : IFrameSource
+{
+    private readonly VideoReader _reader;
+    private readonly double _rate;
+
+    /// <param name="size">Scale to this size in ffmpeg (null: the file's own size, made even for 4:2:0 outputs).</param>
+    /// <param name="frameRate">Resample to this rate in ffmpeg (frames dropped or repeated), null: the file's own.</param>
+    /// <param name="maxFrames">Stop after this many frames.</param>
+    public FileSource(string path, (int Width, int Height)? size = null, double? frameRate = null, int? maxFrames = null)
+    {
+        var info = MediaInfo.Probe(path);
+        var even = size ?? (info.Width & ~1, info.Height & ~1);
+        _reader = new VideoReader(path, new VideoReaderOptions
+        {
+            Size = even == (info.Width, info.Height) ? null : even,
+            FrameRate = frameRate,
+            MaxFrames = maxFrames,
+        }, info);
+        _rate = frameRate ?? (info.FrameRate > 0 ? info.FrameRate : 25);
+        long? count = frameRate is null ? info.FrameCount : null;
+        if (maxFrames is { } max) count = count is { } c ? Math.Min(c, max) : null;
+        Format = new VideoFormat(_reader.Width, _reader.Height, _rate, frameRate is null ? info.FrameRateText : "", count, info.HasAudio ? path : null);
+        Description = $"{path} ({info.Codec}, {info.Width}x{info.Height}{(info.HasAudio ? ", audio" : "")})";
+    }
+
+    public VideoFormat Format { get; }
+    public bool IsLive => false;
+    public string Description { get; }
+
+    public bool Read(RgbImage image, out TimeSpan timestamp)
+    {
+        timestamp = TimeSpan.FromSeconds(_reader.FramesRead / _rate);
+        return _reader.ReadFrame(image);
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using StreamMatte.Pipeline.Frames;
+
+namespace StreamMatte.Pipeline.Stages;
+
+/// <summary>
+/// A stage with one job and one read loop: take a frame from the input channel, process it, pass it on.
+/// Ownership: the frame is this stage's from the moment it is read until it is written to the output (or
+/// released, if the run aborts while the stage holds it). Whatever is left in the input when the loop ends
+/// is released too, so no frame leaks from the pool.
+/// </summary>
+internal abstract class FrameStage(string name, PipelineContext context)
+{
+    protected PipelineContext Context { get; } = context;
+    public StageStats Stats { get; } = new(name);
+    public ChannelReader<Frame> Input { get; set; } = null!;
+    public ChannelWriter<Frame>? Output { get; set; }
+
+    /// <summary>This stage's work on one frame (synchronous CPU work, or waiting for a model slot).</summary>
+    protected abstract ValueTask ProcessAsync(Frame frame, CancellationToken abort);
+
+    public async Task RunAsync(CancellationToken abort)
+    {
+        Frame? held = null;
+        try
+        {
+            while (await Input.WaitToReadAsync(abort).ConfigureAwait(false))
+            {
+                while (Input.TryRead(out held))
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    await ProcessAsync(held, abort).ConfigureAwait(false);
+                    Stats.Record(start, Stopwatch.GetTimestamp());
+                    var done = held;
+                    held = null;
+                    if (Output is null) Context.Release(done);
+                    else await Context.ForwardAsync(Output, done, abort).ConfigureAwait(false);
+                }
+            }
+            Output?.TryComplete();
+        }
+        catch (Exception e)
+        {
+            Output?.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            if (held != null) Context.Release(held);
+            while (Input.TryRead(out var left)) Context.Release(left);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Threading.Channels;
+using StreamMatte.Models.Contract;
+using StreamMatte.Pipeline.Frames;
+
+namespace StreamMatte.Pipeline.Stages;
+
+/// <summary>What the stages of one run share: the frame pool, the model and its two slots, the settings.</summary>
+internal sealed class PipelineContext
+{
+    public PipelineContext(FramePool pool, IMattingModel model, PipelineSettings settings, PipelineMode mode)
+    {
+        Pool = pool;
+        Model = model;
+        Settings = settings;
+        Mode = mode;
+        FreeSlots = Channel.CreateBounded<int>(2);
+        FreeSlots.Writer.TryWrite(0);
+        FreeSlots.Writer.TryWrite(1);
+    }
+
+    public FramePool Pool { get; }
+    public IMattingModel Model { get; }
+    public PipelineSettings Settings { get; }
+    public PipelineMode Mode { get; }
+
+    /// <summary>Model slots not holding a prepared frame: preprocessing takes one, inference gives it back (double buffering).</summary>
+    public Channel<int> FreeSlots { get; }
+
+    /// <summary>Gives a frame back: its model slot (if it still holds one) and then the frame itself.</summary>
+    public void Release(Frame frame)
+    {
+        if (frame.Slot >= 0)
+        {
+            FreeSlots.Writer.TryWrite(frame.Slot);
+            frame.Slot = -1;
+        }
+        Pool.Return(frame);
+    }
+
+    /// <summary>Writes to the next stage; if the run aborts while waiting, the frame is released instead.</summary>
+    public async ValueTask ForwardAsync(ChannelWriter<Frame> output, Frame frame, CancellationToken abort)
+    {
+        if (output.TryWrite(frame)) return;
+        try { await output.WriteAsync(frame, abort).ConfigureAwait(false); }
+        catch
+        {
+            Release(frame);
+            throw;
+        }
+    }
+
+    /// <summary>The channel between two stages: one frame deep; live mode drops the oldest (and releases it), offline waits.</summary>
+    public Channel<Frame> CreateLink(StageStats reader)
+    {
+        var options = new BoundedChannelOptions(1)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = Mode == PipelineMode.Live ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+        };
+        return Channel.CreateBounded<Frame>(options, dropped =>
+        {
+            reader.CountDrop();
+            Release(dropped);
+        });
+    }
+}

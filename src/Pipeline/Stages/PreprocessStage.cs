@@ -1,0 +1,37 @@
+using StreamMatte.Imaging;
+using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.Matte;
+
+namespace StreamMatte.Pipeline.Stages;
+
+/// <summary>
+/// Preprocess: shrinks the frame to the network's working size (area filter), notices scene cuts and
+/// near-identical pictures, and writes the network input into a free model slot. With two slots this runs
+/// for frame t+1 while the inference stage runs frame t (double-buffered tensors).
+/// </summary>
+internal sealed class PreprocessStage(PipelineContext context) : FrameStage("preprocess", context)
+{
+    private readonly AreaScaler _scaler = new();
+    private readonly SceneChangeDetector _changes = new();
+    private int _reusedInARow;
+    private bool _haveMatte;
+
+    protected override async ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    {
+        _scaler.Scale(frame.Image, frame.Small);
+        double change = _changes.Compare(frame.Small);
+        var settings = Context.Settings;
+        frame.SceneCut = change >= settings.SceneCutThreshold && _haveMatte;
+        frame.ReuseMatte = settings.SkipIdenticalFrames && _haveMatte && change < settings.IdenticalThreshold
+                           && _reusedInARow < settings.MaxReusedFrames;
+        if (frame.ReuseMatte)
+        {
+            _reusedInARow++;
+            return;
+        }
+        _reusedInARow = 0;
+        _haveMatte = true;
+        frame.Slot = await Context.FreeSlots.Reader.ReadAsync(abort).ConfigureAwait(false);
+        Context.Model.Prepare(frame.Small, frame.Slot);
+    }
+}

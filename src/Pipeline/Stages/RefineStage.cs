@@ -1,0 +1,59 @@
+using StreamMatte.Imaging;
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.Matte;
+
+namespace StreamMatte.Pipeline.Stages;
+
+/// <summary>
+/// Refine: steadies the matte in time (motion-adaptive smoothing at the matte's resolution), applies the edge
+/// controls, and brings it to full resolution following the picture's edges (guided filter).
+/// </summary>
+internal sealed class RefineStage : FrameStage
+{
+    private readonly TemporalSmoother _smoother;
+    private readonly GuidedUpsampler _guided;
+    private readonly MatteResampler _bilinear = new();
+    private readonly AreaScaler _guideScaler = new();
+    private readonly BoxFilter _feather = new();
+    private RgbImage? _guidePicture;   // the small picture at the matte's size, when the two differ
+    private FloatImage? _guide;        // its luma
+
+    public RefineStage(PipelineContext context) : base("refine", context)
+    {
+        _smoother = new TemporalSmoother(context.Settings.Smoothing);
+        _guided = new GuidedUpsampler(context.Settings.Guided);
+    }
+
+    protected override ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    {
+        var matte = frame.Matte;
+        var guide = GuideFor(frame.Small, matte.Width, matte.Height);
+        _smoother.Apply(matte, guide, frame.SceneCut);
+        float shrink = Context.Settings.EdgeShrink;
+        if (shrink > 0)
+        {
+            var a = matte.Data;
+            float gain = 1 / (1 - Math.Min(shrink, 0.9f));
+            for (int i = 0, n = matte.Width * matte.Height; i < n; i++) a[i] = Math.Clamp((a[i] - shrink) * gain, 0f, 1f);
+        }
+        if (Context.Settings.Upsampling == Upsampling.Guided) _guided.Upsample(guide, matte, frame.Image, frame.Alpha);
+        else _bilinear.Resample(matte, frame.Alpha);
+        if (Context.Settings.Feather > 0) _feather.Apply(frame.Alpha, Context.Settings.Feather, passes: 2);
+        return default;
+    }
+
+    private FloatImage GuideFor(RgbImage small, int width, int height)
+    {
+        if (_guide is null || _guide.Width != width || _guide.Height != height) _guide = new FloatImage(width, height, 1);
+        if (small.Width == width && small.Height == height)
+        {
+            Luma.Extract(small, _guide);
+            return _guide;
+        }
+        if (_guidePicture is null || _guidePicture.Width != width || _guidePicture.Height != height) _guidePicture = new RgbImage(width, height);
+        _guideScaler.Scale(small, _guidePicture);
+        Luma.Extract(_guidePicture, _guide);
+        return _guide;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace StreamMatte.Pipeline.Stages;
+
+/// <summary>
+/// Timings of one stage (or of the end-to-end latency): the last 512 durations in a ring, so percentiles
+/// describe the recent past of a live run, plus totals. Written by one thread, read by the status reporter.
+/// </summary>
+public sealed class StageStats(string name)
+{
+    private const int Window = 512;
+    private readonly float[] _ring = new float[Window];
+    private readonly float[] _sorted = new float[Window];
+    private long _count;
+    private double _totalMs;
+    private long _dropped;
+
+    public string Name { get; } = name;
+    public long Count => Interlocked.Read(ref _count);
+    public double TotalMilliseconds => _totalMs;
+
+    /// <summary>Frames thrown away in front of this stage (live mode: a newer frame replaced them).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Record(long startTicks, long endTicks) => RecordMilliseconds((float)((endTicks - startTicks) * 1000.0 / Stopwatch.Frequency));
+
+    public void RecordMilliseconds(float ms)
+    {
+        lock (_ring)
+        {
+            _ring[_count % Window] = ms;
+            _totalMs += ms;
+            _count++;
+        }
+    }
+
+    internal void CountDrop() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>Percentiles (0..100) of the recent window; NaN before the first sample.</summary>
+    public (double P50, double P95, double P99) Percentiles()
+    {
+        lock (_ring)
+        {
+            int n = (int)Math.Min(_count, Window);
+            if (n == 0) return (double.NaN, double.NaN, double.NaN);
+            Array.Copy(_ring, _sorted, n);
+            Array.Sort(_sorted, 0, n);
+            return (At(0.50, n), At(0.95, n), At(0.99, n));
+        }
+    }
+
+    private double At(double q, int n) => _sorted[Math.Min(n - 1, (int)Math.Ceiling(q * n) - 1)];
+
+    public double MeanMilliseconds => _count == 0 ? double.NaN : _totalMs / _count;
+}
