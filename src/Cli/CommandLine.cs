@@ -49,7 +49,6 @@ public static class CommandLine
                                       or FfmpegException or ArgumentException or InvalidOperationException or IOException
                                       or TimeoutException or NotSupportedException or FormatException)
         {
-            Console.Error.WriteLine();
             Console.Error.WriteLine($"stream-matte: error: {e.Message}");
             return 1;
         }

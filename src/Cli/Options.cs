@@ -23,7 +23,7 @@ internal static class Options
     public static readonly Option<double?> Fps = new("--fps") { Description = "Frame rate to work at (the input is resampled by ffmpeg); default: the input's own" };
     public static readonly Option<int?> Frames = new("--frames") { Description = "Process only the first N frames" };
     public static readonly Option<bool> Realtime = new("--realtime") { Description = "Play the input at its own frame rate, like a camera (live mode: newest frame wins, drops are counted)" };
-    public static readonly Option<double> Smoothing = new("--smoothing") { Description = "Temporal smoothing of the matte, 0 (off) to 0.95; steadies still areas, follows motion", DefaultValueFactory = _ => 0.6 };
+    public static readonly Option<double> Smoothing = new("--smoothing") { Description = "Temporal smoothing of the matte, 0 (off) to 0.95; steadies still areas, follows motion", DefaultValueFactory = _ => 0.8 };
     public static readonly Option<int> ModelSize = new("--model-size") { Description = "Long side in pixels of the picture the network sees (aspect kept); the matte is brought back to full size edge-aware", DefaultValueFactory = _ => 512 };
     public static readonly Option<string> UpsamplingOption = new("--upsampling") { Description = "How the matte reaches full size: guided (edge-aware, default) or bilinear", DefaultValueFactory = _ => "guided" };
     public static readonly Option<int> Feather = new("--feather") { Description = "Soften the matte's edge by this many pixels (0 = off)", DefaultValueFactory = _ => 0 };

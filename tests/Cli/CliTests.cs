@@ -113,4 +113,71 @@ public class CliTests
         Assert.True(outInfo.HasAudio);
         Assert.Equal(new[] { "out.mp4", "in.mp4" }, Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).OrderDescending().ToArray());
     }
+
+    public static TheoryData<string> SharedClips() => new(Directory.Exists(Path.Combine(SharedAssets.DataDir, "videos"))
+        ? Directory.GetFiles(Path.Combine(SharedAssets.DataDir, "videos")).Where(f => f.EndsWith(".mp4") || f.EndsWith(".avi")).Select(Path.GetFileName).Order()!
+        : ["(../shared/data/videos is missing)"]);
+
+    [Theory]
+    [MemberData(nameof(SharedClips))]
+    public void Every_shared_clip_comes_out_with_as_many_frames_at_the_same_rate_with_its_audio(string clip)
+    {
+        string input = SharedAssets.RequireData(Path.Combine("videos", clip));
+        string output = Path.Combine(TempDir(), "out.mp4");
+        var (code, _, err) = Run("-i", input, "-o", output, "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"), "-b", "#202020", "--model-size", "256");
+        Assert.True(code == 0, err);
+        var inInfo = MediaInfo.Probe(input, countFrames: true);
+        var outInfo = MediaInfo.Probe(output, countFrames: true);
+        Assert.Equal(inInfo.FrameCount, outInfo.FrameCount);
+        Assert.Equal(inInfo.FrameRate, outInfo.FrameRate, 3);
+        Assert.Equal(inInfo.HasAudio, outInfo.HasAudio);
+    }
+
+    [Fact]
+    public void A_config_file_supplies_options_and_the_command_line_wins()
+    {
+        string dir = TempDir();
+        string config = Path.Combine(dir, "matte.json");
+        File.WriteAllText(config, """{ "background": "blue", "smoothing": 0.5, "model": "/from/config.onnx", "frames": 3 }""");
+        var (code, _, err) = Run("--config", config, "-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", Path.Combine(dir, "o.mp4"),
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(code == 0, err);
+        Assert.Contains("background colour #0047bb", err);             // from the file
+        Assert.Contains("smoothing 0.5", err);                         // from the file
+        Assert.Contains("model      selfie_segmentation_256.onnx", err); // the command line won
+        Assert.Contains("done: 3 of 3 frames", err);
+
+        File.WriteAllText(config, """{ "backgruond": "blue" }""");
+        (code, _, err) = Run("--config", config, "-i", "x.mp4", "-o", "y.mp4");
+        Assert.Equal(1, code);
+        Assert.Contains("unknown option 'backgruond'", err);
+    }
+
+    [Fact]
+    public void A_live_run_reports_per_stage_latency_and_drops()
+    {
+        var (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", "null", "--realtime",
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(code == 0, err);
+        Assert.Contains("mode       live", err);
+        Assert.Matches(@"in \d+\.\d fps, out \d+\.\d fps \| .*infer \d+\.\d/\d+\.\d.* ms p50/p95 \| latency \d+/\d+ ms .* dropped \d+", err);
+        Assert.Matches(@"done: \d+ of 79 frames .*, \d+ dropped", err);
+    }
+
+    [Fact]
+    public void Transparent_output_needs_a_format_with_alpha_and_carries_it()
+    {
+        string dir = TempDir();
+        var (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", Path.Combine(dir, "o.mp4"), "-b", "transparent",
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.Equal(1, code);
+        Assert.Contains("needs an output that keeps alpha", err);
+
+        string webm = Path.Combine(dir, "o.webm");
+        (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", webm, "-b", "transparent", "--frames", "5",
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(code == 0, err);
+        string probe = FfmpegProcess.Probe(["-show_entries", "stream_tags=alpha_mode", "-of", "default=nw=1", webm]);
+        Assert.Contains("alpha_mode=1", probe);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class FramePool
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
-        _free = Channel.CreateBounded<Frame>(capacity);
+        _free = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true }); // only the source rents
         for (int i = 0; i < capacity; i++)
         {
             var frame = new Frame(this, width, height, smallWidth, smallHeight) { InPool = 1 };
@@ -28,6 +28,7 @@ public sealed class FramePool
     /// <summary>Frames rented and not yet returned.</summary>
     public int Outstanding => Capacity - _free.Reader.Count;
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame> RentAsync(CancellationToken cancel)
     {
         var frame = await _free.Reader.ReadAsync(cancel).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using StreamMatte.Imaging;
 namespace StreamMatte.Pipeline.Matte;
 
 /// <summary>Radius (in low-resolution pixels) and regularisation ε of the guided filter (luma in 0..1).</summary>
-public sealed record GuidedFilterSettings(int Radius = 2, float Epsilon = 1e-3f);
+public sealed record GuidedFilterSettings(int Radius = 3, float Epsilon = 1e-3f);
 
 /// <summary>
 /// Brings a low-resolution matte to full resolution following the full-resolution picture's edges: the fast

@@ -3,11 +3,13 @@ using StreamMatte.Imaging;
 namespace StreamMatte.Pipeline.Matte;
 
 /// <summary>
-/// How much to steady the matte. <see cref="Strength"/> 0 turns smoothing off; at 0.6 a still pixel keeps
-/// 60 % of its previous α each frame. Motion (luma change, after a 3×3 mean) below <see cref="NoiseLevel"/>
-/// counts as still; at <see cref="FullResponseMotion"/> and above the new α is taken as is.
+/// How much to steady the matte. <see cref="Strength"/> 0 turns smoothing off; at 0.8 a still pixel keeps
+/// 80 % of its previous α each frame. Motion (luma change, after a 3×3 mean) below <see cref="NoiseLevel"/>
+/// counts as still; at <see cref="FullResponseMotion"/> and above the new α is taken as is. Where the picture
+/// is still, α changes smaller than <see cref="StillDeadband"/> are ignored (a soft threshold): a network's
+/// slow drift and jitter on a still edge are flicker too, and an average alone cannot remove drift.
 /// </summary>
-public sealed record SmoothingSettings(float Strength = 0.6f, float NoiseLevel = 3f / 255, float FullResponseMotion = 12f / 255);
+public sealed record SmoothingSettings(float Strength = 0.8f, float NoiseLevel = 3f / 255, float FullResponseMotion = 12f / 255, float StillDeadband = 0.04f);
 
 /// <summary>
 /// Motion-adaptive temporal smoothing of the matte: per pixel, α_t = α_{t−1} + k·(α_raw − α_{t−1}) with k
@@ -41,13 +43,17 @@ public sealed class TemporalSmoother(SmoothingSettings settings)
 
         float still = 1 - Math.Clamp(settings.Strength, 0f, 0.99f);
         float noise = settings.NoiseLevel, span = Math.Max(1e-6f, settings.FullResponseMotion - noise);
+        float deadband = settings.StillDeadband;
         var state = _state.Data;
         var a = alpha.Data;
         for (int i = 0; i < n; i++)
         {
             float response = Math.Clamp((motion[i] - noise) / span, 0f, 1f);
             float k = still + (1 - still) * response;
-            float smoothed = state[i] + k * (a[i] - state[i]);
+            float change = a[i] - state[i];
+            float band = deadband * (1 - response);
+            change = change > band ? change - band : change < -band ? change + band : 0;
+            float smoothed = state[i] + k * change;
             state[i] = smoothed;
             a[i] = smoothed;
         }

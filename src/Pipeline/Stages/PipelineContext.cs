@@ -13,7 +13,7 @@ internal sealed class PipelineContext
         Model = model;
         Settings = settings;
         Mode = mode;
-        FreeSlots = Channel.CreateBounded<int>(2);
+        FreeSlots = Channel.CreateBounded<int>(new BoundedChannelOptions(2) { SingleReader = true });
         FreeSlots.Writer.TryWrite(0);
         FreeSlots.Writer.TryWrite(1);
     }
@@ -38,6 +38,7 @@ internal sealed class PipelineContext
     }
 
     /// <summary>Writes to the next stage; if the run aborts while waiting, the frame is released instead.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardAsync(ChannelWriter<Frame> output, Frame frame, CancellationToken abort)
     {
         if (output.TryWrite(frame)) return;

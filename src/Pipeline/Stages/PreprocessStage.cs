@@ -16,6 +16,8 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
     private int _reusedInARow;
     private bool _haveMatte;
 
+    // Pooled: this method suspends whenever both slots are busy, and must not allocate a state machine each time.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask ProcessAsync(Frame frame, CancellationToken abort)
     {
         _scaler.Scale(frame.Image, frame.Small);
