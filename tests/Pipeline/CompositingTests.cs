@@ -188,4 +188,45 @@ public class CompositingTests
         }
         Assert.Equal(0.5f, 0.5f * (big[3, 0] + big[4, 0]), 3);
     }
+
+    private static string Generate(string name, params string[] ffmpegArgs)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, name);
+        using (var gen = StreamMatte.Pipeline.Video.FfmpegProcess.Start([.. ffmpegArgs, path])) gen.WaitForExit();
+        return path;
+    }
+
+    [Fact]
+    public void A_picture_background_covers_the_frame_where_there_is_no_person()
+    {
+        // A 4:3 picture, left half red, right half blue, on a 16:9 frame: scaled to cover, cropped top and bottom.
+        string picture = Generate("bg.png", "-f", "lavfi", "-i", "color=red:size=40x30,pad=80:30:0:0:blue", "-frames:v", "1");
+        var frame = new RgbImage(64, 36);
+        var alpha = new FloatPlane(64, 36); // all background
+        Composite(new CompositeSettings(new Background.Image(picture), Decontaminate: false), frame, alpha);
+        Assert.True(frame.Row(18)[3 * 5] > 200 && frame.Row(18)[3 * 5 + 2] < 50, "left is red");
+        Assert.True(frame.Row(18)[3 * 58 + 2] > 200 && frame.Row(18)[3 * 58] < 50, "right is blue");
+    }
+
+    [Fact]
+    public void A_video_background_plays_frame_by_frame_and_loops()
+    {
+        // Two frames: red, then blue.
+        string video = Generate("bg.mkv", "-f", "lavfi", "-i", "color=red:size=32x32:rate=2:duration=0.5", "-f", "lavfi", "-i", "color=blue:size=32x32:rate=2:duration=0.5",
+            "-filter_complex", "[0:v][1:v]concat=n=2:v=1", "-c:v", "ffv1");
+        var alpha = new FloatPlane(32, 32);
+        var small = new RgbImage(16, 16);
+        var matte = new FloatPlane(16, 16);
+        using var compositor = new Compositor(new CompositeSettings(new Background.Video(video), Decontaminate: false));
+        var reds = new List<bool>();
+        for (int i = 0; i < 5; i++)
+        {
+            var frame = new RgbImage(32, 32);
+            compositor.Apply(frame, alpha, small, matte);
+            reds.Add(frame.Pixels[0] > 200);
+        }
+        Assert.Equal([true, false, true, false, true], reds);
+    }
 }

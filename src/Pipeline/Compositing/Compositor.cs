@@ -26,7 +26,7 @@ public sealed class Compositor : IDisposable
     private readonly MatteResampler _toSmall = new();
     private (int W, int H, int Sw, int Sh) _sizes;
     private FloatPlane _smallAlpha = new(1, 1);
-    private FloatImage _masked = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
+    private FloatImage _masked = new(1, 1, 4), _estimate = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
     private FloatImage _blurredBackground = new(1, 1, 3), _oldBackground = new(1, 1, 3), _backgroundWeight = new(1, 1, 1);
     private float[] _alpha3 = [], _floatRow = [], _weightRow = [];
     private byte[] _backgroundRow = [], _oldRow = [];
@@ -52,14 +52,17 @@ public sealed class Compositor : IDisposable
         _sizes = (width, height, smallWidth, smallHeight);
         _smallAlpha = new FloatPlane(smallWidth, smallHeight);
         _masked = new FloatImage(smallWidth, smallHeight, 4);
-        _wide = new FloatImage(smallWidth, smallHeight, 4);
-        _near = new FloatImage(smallWidth, smallHeight, 4);
-        _blurredBackground = new FloatImage(smallWidth, smallHeight, 3);
-        _oldBackground = new FloatImage(smallWidth, smallHeight, 3);
-        _backgroundWeight = new FloatImage(smallWidth, smallHeight, 1);
-        _backgroundSampler.Configure(smallWidth, smallHeight, 3, width, height);
-        _oldSampler.Configure(smallWidth, smallHeight, 3, width, height);
-        _weightSampler.Configure(smallWidth, smallHeight, 1, width, height);
+        // The background estimates are smooth: they are computed at half the small size, a quarter of the work.
+        int ew = Math.Max(1, smallWidth / 2), eh = Math.Max(1, smallHeight / 2);
+        _estimate = new FloatImage(ew, eh, 4);
+        _wide = new FloatImage(ew, eh, 4);
+        _near = new FloatImage(ew, eh, 4);
+        _blurredBackground = new FloatImage(ew, eh, 3);
+        _oldBackground = new FloatImage(ew, eh, 3);
+        _backgroundWeight = new FloatImage(ew, eh, 1);
+        _backgroundSampler.Configure(ew, eh, 3, width, height);
+        _oldSampler.Configure(ew, eh, 3, width, height);
+        _weightSampler.Configure(ew, eh, 1, width, height);
         _alpha3 = new float[width * 3];
         _floatRow = new float[width * 3];
         _weightRow = new float[width];
@@ -189,20 +192,38 @@ public sealed class Compositor : IDisposable
             masked[4 * i + 2] = px[3 * i + 2] * w;
             masked[4 * i + 3] = w;
         }
-        float scale = (float)small.Width / _sizes.W;
+        HalveInto(_masked, _estimate);
+        float scale = (float)_estimate.Width / _sizes.W;
         if (blur)
         {
             int radius = Math.Max(1, (int)MathF.Round(((Background.Blur)_background).Radius * scale / 3));
-            Array.Copy(masked, _wide.Data, masked.Length);
+            Array.Copy(_estimate.Data, _wide.Data, _estimate.Data.Length);
             _box.Apply(_wide, radius, passes: 3);
             Normalise(_wide, _blurredBackground, null);
         }
         if (NeedsOldBackground)
         {
             int radius = Math.Max(1, (int)MathF.Round(NearRadiusFullPixels * scale));
-            Array.Copy(masked, _near.Data, masked.Length);
+            Array.Copy(_estimate.Data, _near.Data, _estimate.Data.Length);
             _box.Apply(_near, radius, passes: 2);
             Normalise(_near, _oldBackground, _backgroundWeight);
+        }
+    }
+
+    /// <summary>2×2 mean (the last odd row or column is dropped; these estimates are smooth).</summary>
+    private static void HalveInto(FloatImage source, FloatImage half)
+    {
+        int c = source.Channels;
+        for (int y = 0; y < half.Height; y++)
+        {
+            var r0 = source.Row(2 * y);
+            var r1 = source.Row(Math.Min(2 * y + 1, source.Height - 1));
+            var dst = half.Row(y);
+            for (int x = 0; x < half.Width; x++)
+            {
+                int a = 2 * x * c, b = Math.Min(2 * x + 1, source.Width - 1) * c, o = x * c;
+                for (int k = 0; k < c; k++) dst[o + k] = 0.25f * (r0[a + k] + r0[b + k] + r1[a + k] + r1[b + k]);
+            }
         }
     }
 
