@@ -44,6 +44,9 @@ public sealed class BilinearRowSampler
     /// <summary>The blended low-resolution row chosen by <see cref="SelectRow"/> (width × channels), for fused kernels that sample it themselves.</summary>
     public ReadOnlySpan<float> SelectedRow => _blendedRow;
 
+    /// <summary>The horizontal taps (source offsets already multiplied by the channel count), for such kernels.</summary>
+    public BilinearTaps Columns => _columns;
+
     /// <summary>Output pixels [<paramref name="from"/>, <paramref name="to"/>) of the selected row into <paramref name="dst"/> (indexed by output pixel).</summary>
     public void SampleRange(Span<float> dst, int from, int to)
     {

@@ -144,21 +144,6 @@ public static class PixelKernels
         }
     }
 
-    /// <summary>dst += w · (background − dst), w per byte: light wrap, the new background's light spilling onto the edges.</summary>
-    public static void MixTowards(ReadOnlySpan<byte> background, ReadOnlySpan<float> weight3, Span<byte> dst)
-    {
-        int i = 0, f = FloatLanes;
-        for (; i <= dst.Length - ByteLanes; i += ByteLanes)
-        {
-            Widen(new Vector<byte>(dst[i..]), out var d0, out var d1, out var d2, out var d3);
-            Widen(new Vector<byte>(background[i..]), out var b0, out var b1, out var b2, out var b3);
-            Narrow(d0 + (b0 - d0) * new Vector<float>(weight3[i..]), d1 + (b1 - d1) * new Vector<float>(weight3[(i + f)..]),
-                   d2 + (b2 - d2) * new Vector<float>(weight3[(i + 2 * f)..]), d3 + (b3 - d3) * new Vector<float>(weight3[(i + 3 * f)..]))
-                .CopyTo(dst[i..]);
-        }
-        for (; i < dst.Length; i++) dst[i] = ToByte(dst[i] + (background[i] - dst[i]) * weight3[i]);
-    }
-
     /// <summary>Interleaves rgb24 and an α plane (0..1) into rgba.</summary>
     public static void InterleaveAlpha(ReadOnlySpan<byte> rgb, ReadOnlySpan<float> alpha, Span<byte> rgba)
     {

@@ -61,7 +61,7 @@ public class PipelineTests
     [Fact]
     public void Live_mode_drops_the_oldest_frames_when_inference_is_slower_than_the_source_and_counts_them()
     {
-        using var source = new TestPatternSource(160, 120, frameRate: 200, frameCount: 120, live: true);
+        using var source = new RealtimePacer(new TestPatternSource(160, 120, frameRate: 200, frameCount: 120));
         var model = new ScriptedModel(opaque: true, inferDelay: TimeSpan.FromMilliseconds(25));
         var sink = new RecordingSink();
         var pipeline = new MattingPipeline(source, model, sink, Settings());

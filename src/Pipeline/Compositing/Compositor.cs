@@ -256,7 +256,7 @@ public sealed class Compositor : IDisposable
             weight3[i + 1] = w;
             weight3[i + 2] = w;
         }
-        PixelKernels.MixTowards(background, weight3, pixels);
+        PixelKernels.Blend(background, pixels, weight3, pixels); // pixels + (background − pixels)·w
     }
 
     public void Dispose() => _video?.Dispose();

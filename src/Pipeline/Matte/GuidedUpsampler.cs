@@ -18,8 +18,6 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
     private readonly BilinearRowSampler _sampler = new();
     private FloatImage? _statistics;   // I, p, I·p, I·I
     private FloatImage? _coefficients; // a, b
-    private BilinearTaps _columns;
-    private int _lowWidth;
 
     public GuidedFilterSettings Settings => settings;
 
@@ -65,7 +63,7 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         for (int y = 0; y < picture.Height; y++)
         {
             _sampler.SelectRow(_coefficients, y);
-            ApplyRow(_sampler.SelectedRow, _columns, picture.Row(y), alpha.Row(y));
+            ApplyRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
         }
     }
 
@@ -75,7 +73,7 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
     /// </summary>
     private static unsafe void ApplyRow(ReadOnlySpan<float> coefficients, BilinearTaps columns, ReadOnlySpan<byte> rgb, Span<float> dst)
     {
-        const float R = 0.299f / 255, G = 0.587f / 255, B = 0.114f / 255;
+        const float R = Luma.R, G = Luma.G, B = Luma.B;
         int n = dst.Length;
         if (columns.First.Length < n || rgb.Length < 3 * n) throw new ArgumentException("row sizes do not match the configured taps");
         fixed (float* ab = coefficients, o = dst, wx = columns.Weight)
@@ -104,10 +102,5 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             _coefficients = new FloatImage(w, h, 2);
         }
         _sampler.Configure(w, h, 2, fullWidth, fullHeight);
-        if (_columns.First is null || _columns.First.Length != fullWidth || _lowWidth != w)
-        {
-            _columns = BilinearTaps.Compute(w, fullWidth, 2);
-            _lowWidth = w;
-        }
     }
 }

@@ -6,7 +6,6 @@ namespace StreamMatte.Pipeline.Sources;
 public sealed record VideoFormat(int Width, int Height, double FrameRate, string FrameRateText = "", long? FrameCount = null, string? AudioFrom = null)
 {
     public string Rate => FrameRateText.Length > 0 ? FrameRateText : FrameRate.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
-    public TimeSpan FrameInterval => TimeSpan.FromSeconds(1 / Math.Max(FrameRate, 1e-3));
     public override string ToString() => $"{Width}x{Height} @ {FrameRate:0.##} fps";
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StreamMatte.Imaging;
 
 namespace StreamMatte.Pipeline.Sources;
@@ -6,16 +5,15 @@ namespace StreamMatte.Pipeline.Sources;
 /// <summary>
 /// A synthetic picture (<c>--input testsrc</c>): a textured background with a bright figure moving across it
 /// and the frame number stamped along the top (<see cref="FrameStamp"/>). Needs no camera and no file;
-/// <paramref name="live"/> delivers frames at the frame rate, like a camera.
+/// wrap it in a <see cref="RealtimePacer"/> to have frames delivered at the frame rate, like a camera.
 /// </summary>
-public sealed class TestPatternSource(int width, int height, double frameRate = 30, long? frameCount = null, bool live = false) : IFrameSource
+public sealed class TestPatternSource(int width, int height, double frameRate = 30, long? frameCount = null) : IFrameSource
 {
     private long _index;
-    private long _start = -1;
 
     public VideoFormat Format { get; } = new(width, height, frameRate, FrameCount: frameCount);
-    public bool IsLive => live;
-    public string Description => $"test pattern{(live ? ", live" : "")}";
+    public bool IsLive => false;
+    public string Description => "test pattern";
 
     /// <summary>The figure's centre and radii in frame <paramref name="index"/> (a tall ellipse sweeping left and right).</summary>
     public (double X, double Y, double Rx, double Ry) Figure(long index)
@@ -29,7 +27,6 @@ public sealed class TestPatternSource(int width, int height, double frameRate = 
         timestamp = TimeSpan.FromSeconds(_index / Format.FrameRate);
         if (frameCount is { } n && _index >= n) return false;
         if (image.Width != width || image.Height != height) throw new ArgumentException($"frame is {image}, the pattern is {width}x{height}");
-        if (live) WaitUntilDue(timestamp);
         Draw(image, _index);
         _index++;
         return true;
@@ -56,14 +53,6 @@ public sealed class TestPatternSource(int width, int height, double frameRate = 
             }
         }
         FrameStamp.Write(image, index);
-    }
-
-    private void WaitUntilDue(TimeSpan timestamp)
-    {
-        if (_start < 0) _start = Stopwatch.GetTimestamp();
-        long due = _start + (long)(timestamp.TotalSeconds * Stopwatch.Frequency);
-        long wait = due - Stopwatch.GetTimestamp();
-        if (wait > 0) Thread.Sleep(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
     }
 
     public void Dispose() { }

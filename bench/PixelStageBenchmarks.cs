@@ -1,0 +1,69 @@
+using BenchmarkDotNet.Attributes;
+using StreamMatte.Imaging;
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Matte;
+
+namespace StreamMatte.Bench;
+
+/// <summary>
+/// The pixel stages alone, per frame, single-threaded, on a synthetic frame with a person-shaped matte (an
+/// ellipse with a soft edge) and a 512-wide working size: shrink for the network (preprocess), guided
+/// upsampling of the matte (refine), and compositing. Not end-to-end (no decode, model or encode).
+/// Run: dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*PixelStage*'
+/// </summary>
+[MemoryDiagnoser]
+public class PixelStageBenchmarks
+{
+    [Params("1280x720", "1920x1080")]
+    public string Frame { get; set; } = "";
+
+    private RgbImage _frame = null!, _small = null!;
+    private FloatPlane _alpha = null!, _matte = null!;
+    private FloatImage _guide = null!;
+    private readonly AreaScaler _scaler = new();
+    private readonly GuidedUpsampler _guided = new(new GuidedFilterSettings());
+    private Compositor _blur = null!, _colour = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var parts = Frame.Split('x');
+        int w = int.Parse(parts[0]), h = int.Parse(parts[1]);
+        _frame = new RgbImage(w, h);
+        new Random(1).NextBytes(_frame.Pixels);
+        _small = new RgbImage(512, 512 * h / w);
+        _alpha = new FloatPlane(w, h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                double d = Math.Sqrt(Math.Pow((x - w / 2.0) / (w * 0.25), 2) + Math.Pow((y - h) / (h * 0.8), 2));
+                _alpha[x, y] = (float)Math.Clamp((1 - d) * 60 + 0.5, 0, 1);
+            }
+        _matte = new FloatPlane(_small.Width, _small.Height);
+        new MatteResampler().Resample(_alpha, _matte);
+        _scaler.Scale(_frame, _small);
+        _guide = new FloatImage(_small.Width, _small.Height, 1);
+        Luma.Extract(_small, _guide);
+        _blur = new Compositor(new CompositeSettings(new Background.Blur(Background.DefaultBlurRadius)));
+        _colour = new Compositor(new CompositeSettings(new Background.Color(0, 177, 64)));
+    }
+
+    [Benchmark(Description = "preprocess: area shrink to 512 wide")]
+    public void Shrink() => _scaler.Scale(_frame, _small);
+
+    [Benchmark(Description = "refine: guided upsampling to full size")]
+    public void Guided() => _guided.Upsample(_guide, _matte, _frame, _alpha);
+
+    [Benchmark(Description = "composite: blur + decontaminate")]
+    public void CompositeBlur() => _blur.Apply(_frame, _alpha, _small, _matte);
+
+    [Benchmark(Description = "composite: colour + decontaminate")]
+    public void CompositeColour() => _colour.Apply(_frame, _alpha, _small, _matte);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _blur.Dispose();
+        _colour.Dispose();
+    }
+}
