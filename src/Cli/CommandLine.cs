@@ -31,20 +31,29 @@ public static class CommandLine
             "  stream-matte -i in.mp4 -o out.mp4 -b beach.jpg            put the person on a picture\n" +
             "  stream-matte -i in.mp4 -o out.mov -b transparent          ProRes 4444 with alpha, for editing\n" +
             "  stream-matte -i in.mp4 -o null --realtime -m selfie       live mode from a file, shows per-stage latency\n" +
-            "  stream-matte models --models-dir ../shared/models         what models can be used");
+            "  stream-matte -i cam0 -o v4l2:/dev/video10                 webcam → virtual camera for Zoom, Meet, browsers\n" +
+            "  stream-matte models --models-dir ../shared/models         what models can be used\n" +
+            "  stream-matte doctor                                       check ffmpeg, ONNX Runtime, GPU, cameras, virtual camera\n" +
+            "  stream-matte eval -m MODEL --models-dir ../shared/models  measure models on ../shared/data");
         foreach (var option in Options.Main) root.Add(option);
         root.SetAction(parse => Guarded(() => RunCommand.Run(parse)));
 
         var models = new Command("models", "List the models stream-matte can find (ours in models/, third-party ones in --models-dir) with their inputs and outputs") { Options.ModelsDir };
         models.SetAction(parse => Guarded(() => ListModels(parse.GetValue(Options.ModelsDir))));
         root.Add(models);
+        root.Add(EvalCommand.Build());
+        root.Add(DoctorCommand.Build());
         return root;
     }
 
     /// <summary>Every failure a user can cause ends here: one clear line on stderr and exit code 1, no stack trace.</summary>
     internal static int Guarded(Func<int> action)
     {
-        try { return action(); }
+        try
+        {
+            try { return action(); }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1) { throw e.InnerException!; }
+        }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or OrtException or ModelContractException
                                       or FfmpegException or ArgumentException or InvalidOperationException or IOException
                                       or TimeoutException or NotSupportedException or FormatException)

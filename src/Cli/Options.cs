@@ -9,10 +9,12 @@ namespace StreamMatte.Cli;
 /// </summary>
 internal static class Options
 {
-    public static readonly Option<string?> Input = new("--input", "-i") { Description = "Video file, image, or image sequence (in_%04d.png) to read" };
-    public static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to write: out.mp4/.mkv (H.264), out.mov (ProRes 4444 + alpha), out.webm (VP9 + alpha), out_%05d.png, or null (discard, to measure)" };
+    public static readonly Option<string?> Input = new("--input", "-i") { Description = "Video file, image, image sequence (in_%04d.png), or a camera: cam0 (= /dev/video0) or a /dev/videoN path" };
+    public static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to write: out.mp4/.mkv (H.264), out.mov (ProRes 4444 + alpha), out.webm (VP9 + alpha), out_%05d.png, v4l2:/dev/video10 (a v4l2loopback virtual camera), or null (discard, to measure)" };
     public static readonly Option<string?> MatteOutput = new("--matte-output") { Description = "Also write the matte alone (white = person) as a grayscale video or PNG sequence" };
-    public static readonly Option<string?> Codec = new("--codec") { Description = "Video codec for .mp4/.mkv: h264 (default) or hevc" };
+    public static readonly Option<string?> CameraFormat = new("--camera-format") { Description = "What to ask a camera for: mjpeg (default; needed for 720p30 on USB 2) or yuyv (raw). Size and rate come from --size (default 1280x720) and --fps (default 30)" };
+    public static readonly Option<string?> VcamFormat = new("--vcam-format") { Description = "Pixel format for a virtual camera output (v4l2:/dev/videoN): yuyv (default, what webcams send), i420 or nv12" };
+    public static readonly Option<string?> Codec = new("--codec") { Description = "Video codec for .mp4/.mkv: h264 (default) or hevc; .mkv also ffv1 (lossless RGB)" };
     public static readonly Option<string?> Model = new("--model", "-m") { Description = "Model file or name (see `stream-matte models`); default: the best one found" };
     public static readonly Option<string?> ModelsDir = new("--models-dir") { Description = $"Folder of third-party models, e.g. ../shared/models (or ${ModelCatalog.ModelsDirEnvironmentVariable})" };
     public static readonly Option<string> Device = new("--device") { Description = "Where the model runs: auto (CUDA, else CPU), cpu, cuda or webgpu. The provider that runs is always printed", DefaultValueFactory = _ => "auto" };
@@ -37,6 +39,6 @@ internal static class Options
     public static readonly Option[] Main =
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
-        MatteOutput, Codec, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
+        MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
     ];
 }

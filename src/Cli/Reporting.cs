@@ -21,7 +21,8 @@ internal static class Reporting
         if (pipeline.Mode == PipelineMode.Offline && totalFrames is > 0 && interactive)
             return WithProgressBar(pipeline, run, totalFrames.Value);
         var clock = Stopwatch.StartNew();
-        while (!run.Wait(StatusInterval))
+        // Waiting on the handle, not run.Wait(): a failed run must surface as its own exception, not an AggregateException.
+        while (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(StatusInterval))
             Console.Error.WriteLine(pipeline.Mode == PipelineMode.Live ? LiveStatus(pipeline, clock.Elapsed) : OfflineStatus(pipeline, totalFrames, clock.Elapsed));
         return run.GetAwaiter().GetResult();
     }
@@ -34,7 +35,7 @@ internal static class Reporting
             .Start(ctx =>
             {
                 var task = ctx.AddTask("matting", maxValue: total);
-                while (!run.Wait(TimeSpan.FromMilliseconds(250)))
+                while (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromMilliseconds(250)))
                 {
                     task.Value = pipeline.FramesOut;
                     task.Description = $"frame {pipeline.FramesOut}/{total}";

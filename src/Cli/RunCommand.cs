@@ -10,6 +10,7 @@ using StreamMatte.Pipeline.Compositing;
 using StreamMatte.Pipeline.Matte;
 using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Sources;
+using StreamMatte.VirtualCamera;
 
 namespace StreamMatte.Cli;
 
@@ -30,6 +31,9 @@ internal static class RunCommand
         {
             bool live = source.IsLive;
             sinks.Add(output == "null" ? new NullSink()
+                : VirtualCameraSink.IsVirtualCamera(output, out string device)
+                    ? new VirtualCameraSink(device, source.Format.Width, source.Format.Height, source.Format.FrameRate,
+                        YuvConverter.Parse(parse.GetValue(Options.VcamFormat) ?? "yuyv"))
                 : new FileSink(output, source.Format, transparent ? OutputContent.Transparent : OutputContent.Composite, parse.GetValue(Options.Codec), fillGaps: live));
             if (parse.GetValue(Options.MatteOutput) is { } matteOutput)
                 sinks.Add(new FileSink(matteOutput, source.Format with { AudioFrom = null }, OutputContent.Matte, fillGaps: live));
@@ -76,13 +80,23 @@ internal static class RunCommand
 
     private static IFrameSource OpenSource(string input, ParseResult parse)
     {
-        if (input.StartsWith("cam", StringComparison.Ordinal) || input.StartsWith("/dev/video", StringComparison.Ordinal))
-            throw new NotSupportedException($"camera input ('{input}') is not built yet; play a file like a camera with --realtime");
         (int, int)? size = parse.GetValue(Options.Size) is { } text ? ParseSize(text) : null;
         double? fps = parse.GetValue(Options.Fps);
         if (fps is <= 0 or > 240) throw new ArgumentException($"--fps must be between 0 and 240, got {fps}");
+        if (CameraSource.IsCamera(input))
+        {
+            var format = (parse.GetValue(Options.CameraFormat) ?? "mjpeg").ToLowerInvariant() switch
+            {
+                "mjpeg" => CameraFormat.Mjpeg,
+                "yuyv" => CameraFormat.Yuyv,
+                var other => throw new ArgumentException($"--camera-format must be mjpeg or yuyv, got '{other}'"),
+            };
+            return new CameraSource(input, size, fps, format);
+        }
         IFrameSource source = new FileSource(input, size, fps, parse.GetValue(Options.Frames));
-        return parse.GetValue(Options.Realtime) ? new RealtimePacer(source) : source;
+        // A virtual camera is live: a file feeding it is played at its own rate, like a camera.
+        bool toCamera = VirtualCameraSink.IsVirtualCamera(parse.GetValue(Options.Output) ?? "", out _);
+        return parse.GetValue(Options.Realtime) || toCamera ? new RealtimePacer(source) : source;
     }
 
     internal static (int Width, int Height) ParseSize(string text)

@@ -25,6 +25,9 @@ public static class ModelCatalog
     /// <summary>Preprocessing of the known third-party segmentation networks (../shared/models/MODELS.md).</summary>
     public static readonly IReadOnlyDictionary<string, SegmentationSpec> KnownSegmentationModels = new Dictionary<string, SegmentationSpec>
     {
+        // Our own student (models/, training/): fully convolutional, ImageNet normalisation inside the graph.
+        [StudentFilePrefix] = new(StudentFamily, new InputSizePolicy.Native(32),
+            TensorLayout.Nchw, ChannelOrder.Rgb, PixelNormalization.ZeroToOne, new OutputDecoding.Probability(TensorLayout.Nchw, 1, 0), IsTrueMatte: true),
         ["selfie_segmentation"] = new("MediaPipe selfie segmentation", new InputSizePolicy.Fixed(256, 256),
             TensorLayout.Nhwc, ChannelOrder.Rgb, PixelNormalization.ZeroToOne, new OutputDecoding.Probability(TensorLayout.Nhwc, 1, 0)),
         ["meet_segmentation"] = new("Google Meet segmentation", new InputSizePolicy.Fixed(256, 144),
@@ -36,6 +39,9 @@ public static class ModelCatalog
             new PixelNormalization([102.89f, 111.25f, 126.91f], [62.93f * 255, 62.82f * 255, 66.36f * 255]),
             new OutputDecoding.Probability(TensorLayout.Nchw, 2, 1)),
     };
+
+    public const string StudentFilePrefix = "stream_matte_student";
+    public const string StudentFamily = "stream-matte student (UNet-R18x0.5, MLB)";
 
     /// <summary>Families we prefer as the default, best first (a true matte with temporal state beats a segmenter).</summary>
     private static readonly string[] DefaultPreference =

@@ -17,12 +17,24 @@ public abstract record InputSizePolicy
         public override string ToString() => $"short side {Side}, multiple of {Multiple}";
     }
 
+    /// <summary>
+    /// The picture as the pipeline hands it over (its --model-size), each side rounded to a multiple: for fully
+    /// convolutional networks, whose speed and detail are then chosen by the user.
+    /// </summary>
+    public sealed record Native(int Multiple) : InputSizePolicy
+    {
+        public override string ToString() => $"the working picture, sides rounded to a multiple of {Multiple}";
+    }
+
     public (int Width, int Height) For(int frameWidth, int frameHeight) => this switch
     {
         Fixed f => (f.Width, f.Height),
+        Native n => (RoundTo(frameWidth, n.Multiple), RoundTo(frameHeight, n.Multiple)),
         ShortSide s => Scaled(frameWidth, frameHeight, s.Side, s.Multiple),
         _ => throw new NotSupportedException(GetType().Name),
     };
+
+    private static int RoundTo(int v, int multiple) => Math.Max(multiple, (int)Math.Round((double)v / multiple) * multiple);
 
     private static (int, int) Scaled(int w, int h, int side, int multiple)
     {

@@ -24,6 +24,10 @@ public sealed record OutputFormat(string Name, Video.RawPixelFormat Pixels, IRea
         ["-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-crf", "30", "-b:v", "0", "-row-mt", "1", "-deadline", "realtime", "-cpu-used", "8"],
         ["-c:a", "libopus", "-b:a", "128k"], true);
 
+    /// <summary>Lossless FFV1 in Matroska, RGB kept as RGB (no 4:2:0): every pixel comes back exactly, for archiving and checks.</summary>
+    public static readonly OutputFormat Ffv1 = new("FFV1 lossless RGB", Video.RawPixelFormat.Rgb24,
+        ["-c:v", "ffv1", "-level", "3", "-pix_fmt", "bgr0"], ["-c:a", "copy"], false);
+
     public static readonly OutputFormat PngSequence = new("PNG sequence with alpha", Video.RawPixelFormat.Rgba, ["-c:v", "png", "-f", "image2"], null, true);
 
     /// <summary>The matte as a grayscale H.264 video (white = person), for compositing elsewhere.</summary>
@@ -45,9 +49,10 @@ public sealed record OutputFormat(string Name, Video.RawPixelFormat Pixels, IRea
             (".webm", null or "vp9") => Vp9Alpha,
             (".mp4" or ".mkv" or ".m4v" or ".mov", "hevc" or "h265") => Hevc,
             (".mp4" or ".mkv" or ".m4v", null or "h264") => H264,
+            (".mkv", "ffv1" or "lossless") => Ffv1,
             (".png", _) => throw new ArgumentException($"for PNG output give a sequence pattern like out_%05d.png (got '{path}')"),
             _ => throw new ArgumentException(
-                $"cannot write '{path}'{(codec is null ? "" : $" with codec '{codec}'")}: use .mp4/.mkv (H.264, or --codec hevc), .mov (ProRes 4444 + alpha), .webm (VP9 + alpha) or NAME_%05d.png"),
+                $"cannot write '{path}'{(codec is null ? "" : $" with codec '{codec}'")}: use .mp4/.mkv (H.264, or --codec hevc; .mkv also --codec ffv1, lossless), .mov (ProRes 4444 + alpha), .webm (VP9 + alpha) or NAME_%05d.png"),
         };
         if (content == OutputContent.Transparent && !format.CarriesAlpha)
             throw new ArgumentException($"--background transparent needs an output that keeps alpha: .mov (ProRes 4444), .webm (VP9) or NAME_%05d.png, not {format.Name}");

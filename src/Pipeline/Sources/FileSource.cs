@@ -8,6 +8,8 @@ public sealed class FileSource : IFrameSource
 {
     private readonly VideoReader _reader;
     private readonly double _rate;
+    private readonly string _path;
+    private readonly long? _expectedFrames;
 
     /// <param name="size">Scale to this size in ffmpeg (null: the file's own size, made even for 4:2:0 outputs).</param>
     /// <param name="frameRate">Resample to this rate in ffmpeg (frames dropped or repeated), null: the file's own.</param>
@@ -23,7 +25,9 @@ public sealed class FileSource : IFrameSource
             MaxFrames = maxFrames,
         }, info);
         _rate = frameRate ?? (info.FrameRate > 0 ? info.FrameRate : 25);
+        _path = path;
         long? count = frameRate is null ? info.FrameCount : null;
+        _expectedFrames = maxFrames is null ? count : null;
         if (maxFrames is { } max) count = count is { } c ? Math.Min(c, max) : null;
         Format = new VideoFormat(_reader.Width, _reader.Height, _rate, frameRate is null ? info.FrameRateText : "", count, info.HasAudio ? path : null);
         Description = $"{path} ({info.Codec}, {info.Width}x{info.Height}{(info.HasAudio ? ", audio" : "")})";
@@ -36,7 +40,12 @@ public sealed class FileSource : IFrameSource
     public bool Read(RgbImage image, out TimeSpan timestamp)
     {
         timestamp = TimeSpan.FromSeconds(_reader.FramesRead / _rate);
-        return _reader.ReadFrame(image);
+        if (_reader.ReadFrame(image)) return true;
+        // ffmpeg stops quietly (exit 0) when a file with its index up front is cut short: compare with the header's
+        // count, so a truncated file is an error and not a short output (one frame of slack for container rounding).
+        if (_expectedFrames is { } expected && _reader.FramesRead < expected - 1)
+            throw new FfmpegException($"'{_path}' ended after {_reader.FramesRead} of the {expected} frames its header announces: the file is truncated or corrupt");
+        return false;
     }
 
     public void Dispose() => _reader.Dispose();

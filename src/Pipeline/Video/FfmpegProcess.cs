@@ -93,7 +93,10 @@ public sealed class FfmpegProcess : IDisposable
     public string FirstUsefulError()
     {
         string text = ErrorText.Trim();
-        return text.Length > 0 ? text : "it printed nothing";
+        if (text.Length > 0) return text;
+        // Killed from outside (OOM killer, a user, a crash): the exit status is 128 + the signal.
+        if (_process.HasExited && _process.ExitCode > 128) return $"{_tool} was killed by signal {_process.ExitCode - 128}";
+        return $"{_tool} printed nothing";
     }
 
     public void Kill()

@@ -10,7 +10,11 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
     /// <exception cref="FfmpegException">Not a media file ffmpeg can read, or no video stream.</exception>
     public static MediaInfo Probe(string path, bool countFrames = false)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"input '{path}' does not exist", path);
+        bool sequence = ImageSequence.IsPattern(path) && !File.Exists(path);
+        if (sequence ? ImageSequence.FirstNumber(path) == null : !File.Exists(path))
+            throw new FileNotFoundException(sequence
+                ? $"input '{path}' names an image sequence, but none of its first files ({ImageSequence.FileFor(path, 0)} … {ImageSequence.FileFor(path, 4)}) exists"
+                : $"input '{path}' does not exist", path);
         var args = new List<string> { "-print_format", "json", "-show_streams" };
         if (countFrames) args.Add("-count_frames");
         args.Add(path);
@@ -32,6 +36,7 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
         int? frames = null;
         foreach (var key in countFrames ? new[] { "nb_read_frames", "nb_frames" } : ["nb_frames"])
             if (frames == null && v.TryGetProperty(key, out var f) && int.TryParse(f.GetString(), out int n)) frames = n;
+        if (sequence) frames = ImageSequence.Count(path);
         return new MediaInfo(v.GetProperty("width").GetInt32(), v.GetProperty("height").GetInt32(), ParseRate(rate), rate, frames, audio,
             v.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() ?? "" : "", v.GetProperty("codec_name").GetString() ?? "");
     }

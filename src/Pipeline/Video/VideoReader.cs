@@ -19,6 +19,9 @@ public sealed record VideoReaderOptions
     public bool Loop { get; init; }
 
     public int? MaxFrames { get; init; }
+
+    /// <summary>ffmpeg options placed before -i (a device's demuxer, e.g. -f v4l2 -input_format mjpeg).</summary>
+    public IReadOnlyList<string> InputArguments { get; init; } = [];
 }
 
 /// <summary>
@@ -47,6 +50,7 @@ public sealed class VideoReader : IDisposable
         (Width, Height) = options.Size ?? (Info.Width, Info.Height);
         var args = new List<string>();
         if (options.Loop) args.AddRange(["-stream_loop", "-1"]);
+        args.AddRange(options.InputArguments);
         args.AddRange(["-i", path, "-map", "0:v:0"]);
         if (options.MaxFrames is { } m) args.AddRange(["-frames:v", m.ToString(CultureInfo.InvariantCulture)]);
         var filters = new List<string>();

@@ -1,0 +1,165 @@
+using System.Numerics;
+using StreamMatte.Imaging;
+
+namespace StreamMatte.VirtualCamera;
+
+/// <summary>The pixel formats a virtual camera consumer may ask for.</summary>
+public enum YuvFormat
+{
+    /// <summary>Packed 4:2:2, Y0 U Y1 V: what most webcams send; Chrome, Zoom and OBS all read it.</summary>
+    Yuyv,
+    /// <summary>Planar 4:2:0 (YU12): Y plane, then U, then V.</summary>
+    I420,
+    /// <summary>Semi-planar 4:2:0: Y plane, then interleaved U V.</summary>
+    Nv12,
+}
+
+/// <summary>
+/// RGB24 → BT.601 limited-range YUV (the webcam convention) with the integer coefficients video libraries use:
+/// Y = ((66R + 129G + 25B + 128) &gt;&gt; 8) + 16, U = ((−38R − 74G + 112B + 128) &gt;&gt; 8) + 128,
+/// V = ((112R − 94G − 18B + 128) &gt;&gt; 8) + 128; chroma from the rounded mean of the 2 (4:2:2) or 2×2 (4:2:0)
+/// pixels it covers. The arithmetic runs in 16-bit SIMD lanes: Y's sum stays below 2¹⁶ unsigned and U/V's within
+/// ±2¹⁵, so no lane overflows and the result equals the scalar formula exactly. Row buffers are sized once per width.
+/// </summary>
+public sealed class YuvConverter
+{
+    private ushort[] _r = [], _g = [], _b = [], _y = [];
+    private short[] _cr = [], _cg = [], _cb = [], _u = [], _v = [];
+
+    public static int FrameBytes(YuvFormat format, int width, int height) =>
+        format == YuvFormat.Yuyv ? width * height * 2 : width * height + 2 * (width / 2) * (height / 2);
+
+    public static string FourCcText(YuvFormat format) => format switch
+    {
+        YuvFormat.Yuyv => "YUYV",
+        YuvFormat.I420 => "YU12",
+        YuvFormat.Nv12 => "NV12",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    public static YuvFormat Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "yuyv" or "yuy2" => YuvFormat.Yuyv,
+        "i420" or "yu12" or "yuv420p" => YuvFormat.I420,
+        "nv12" => YuvFormat.Nv12,
+        _ => throw new ArgumentException($"unknown virtual camera pixel format '{text}' (yuyv, i420 or nv12)"),
+    };
+
+    public void Convert(RgbImage image, YuvFormat format, Span<byte> destination)
+    {
+        int w = image.Width, h = image.Height;
+        if ((w | h) % 2 != 0) throw new ArgumentException($"YUV needs even dimensions, got {w}x{h}");
+        if (destination.Length < FrameBytes(format, w, h)) throw new ArgumentException("destination too small for the frame");
+        EnsureRows(w);
+        int half = w / 2;
+        for (int y = 0; y < h; y += 2)
+        {
+            ReadOnlySpan<byte> row0 = image.Row(y), row1 = image.Row(y + 1);
+            if (format == YuvFormat.Yuyv)
+            {
+                for (int k = 0; k < 2; k++)
+                {
+                    var row = k == 0 ? row0 : row1;
+                    Deinterleave(row, w);
+                    Luma(w);
+                    ChromaPairs(row, half);
+                    Chroma(half);
+                    var dst = destination.Slice((y + k) * w * 2, w * 2);
+                    for (int x = 0; x < half; x++)
+                    {
+                        dst[4 * x] = (byte)_y[2 * x];
+                        dst[4 * x + 1] = (byte)_u[x];
+                        dst[4 * x + 2] = (byte)_y[2 * x + 1];
+                        dst[4 * x + 3] = (byte)_v[x];
+                    }
+                }
+                continue;
+            }
+            for (int k = 0; k < 2; k++)
+            {
+                Deinterleave(k == 0 ? row0 : row1, w);
+                Luma(w);
+                var yRow = destination.Slice((y + k) * w, w);
+                for (int x = 0; x < w; x++) yRow[x] = (byte)_y[x];
+            }
+            ChromaQuads(row0, row1, half);
+            Chroma(half);
+            int planeY = w * h, chromaRow = y / 2;
+            if (format == YuvFormat.I420)
+            {
+                var u = destination.Slice(planeY + chromaRow * half, half);
+                var v = destination.Slice(planeY + half * (h / 2) + chromaRow * half, half);
+                for (int x = 0; x < half; x++) { u[x] = (byte)_u[x]; v[x] = (byte)_v[x]; }
+            }
+            else
+            {
+                var uv = destination.Slice(planeY + chromaRow * w, w);
+                for (int x = 0; x < half; x++) { uv[2 * x] = (byte)_u[x]; uv[2 * x + 1] = (byte)_v[x]; }
+            }
+        }
+    }
+
+    private void EnsureRows(int w)
+    {
+        if (_r.Length >= w) return;
+        int padded = (w + Vector<ushort>.Count - 1) / Vector<ushort>.Count * Vector<ushort>.Count;
+        _r = new ushort[padded]; _g = new ushort[padded]; _b = new ushort[padded]; _y = new ushort[padded];
+        _cr = new short[padded]; _cg = new short[padded]; _cb = new short[padded]; _u = new short[padded]; _v = new short[padded];
+    }
+
+    private void Deinterleave(ReadOnlySpan<byte> row, int w)
+    {
+        for (int x = 0; x < w; x++) { _r[x] = row[3 * x]; _g[x] = row[3 * x + 1]; _b[x] = row[3 * x + 2]; }
+    }
+
+    private void ChromaPairs(ReadOnlySpan<byte> row, int half)
+    {
+        for (int x = 0; x < half; x++)
+        {
+            int i = 6 * x;
+            _cr[x] = (short)((row[i] + row[i + 3] + 1) >> 1);
+            _cg[x] = (short)((row[i + 1] + row[i + 4] + 1) >> 1);
+            _cb[x] = (short)((row[i + 2] + row[i + 5] + 1) >> 1);
+        }
+    }
+
+    private void ChromaQuads(ReadOnlySpan<byte> row0, ReadOnlySpan<byte> row1, int half)
+    {
+        for (int x = 0; x < half; x++)
+        {
+            int i = 6 * x;
+            _cr[x] = (short)((row0[i] + row0[i + 3] + row1[i] + row1[i + 3] + 2) >> 2);
+            _cg[x] = (short)((row0[i + 1] + row0[i + 4] + row1[i + 1] + row1[i + 4] + 2) >> 2);
+            _cb[x] = (short)((row0[i + 2] + row0[i + 5] + row1[i + 2] + row1[i + 5] + 2) >> 2);
+        }
+    }
+
+    private void Luma(int w)
+    {
+        var c66 = new Vector<ushort>(66);
+        var c129 = new Vector<ushort>(129);
+        var c25 = new Vector<ushort>(25);
+        var c128 = new Vector<ushort>(128);
+        var c16 = new Vector<ushort>(16);
+        for (int x = 0; x < w; x += Vector<ushort>.Count)
+        {
+            var r = new Vector<ushort>(_r, x);
+            var g = new Vector<ushort>(_g, x);
+            var b = new Vector<ushort>(_b, x);
+            (Vector.ShiftRightLogical(r * c66 + g * c129 + b * c25 + c128, 8) + c16).CopyTo(_y, x);
+        }
+    }
+
+    private void Chroma(int half)
+    {
+        var c128 = new Vector<short>(128);
+        for (int x = 0; x < half; x += Vector<short>.Count)
+        {
+            var r = new Vector<short>(_cr, x);
+            var g = new Vector<short>(_cg, x);
+            var b = new Vector<short>(_cb, x);
+            (Vector.ShiftRightArithmetic(b * new Vector<short>(112) - r * new Vector<short>(38) - g * new Vector<short>(74) + c128, 8) + c128).CopyTo(_u, x);
+            (Vector.ShiftRightArithmetic(r * new Vector<short>(112) - g * new Vector<short>(94) - b * new Vector<short>(18) + c128, 8) + c128).CopyTo(_v, x);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+"""Trains the student with Matte Label Blending (paper 002) on the CPU or a CUDA GPU.
+
+    python3 training/train.py --steps 9000            # resumes from training/cache/run/last.pt if present
+
+Logs to training/cache/run/log.txt, checkpoints every 250 steps (last.pt) and keeps the best held-out IoU (best.pt).
+Seeds are fixed; with the same data list and device the run repeats.
+"""
+import argparse
+import glob
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+import data
+from student import Student
+
+p = argparse.ArgumentParser()
+p.add_argument("--dataset", default="training/cache/dataset.pt")
+p.add_argument("--shared", default="../shared")
+p.add_argument("--run", default="training/cache/run")
+p.add_argument("--steps", type=int, default=9000)
+p.add_argument("--batch", type=int, default=8)
+p.add_argument("--crop", type=int, default=224)
+p.add_argument("--lr", type=float, default=1e-3)
+p.add_argument("--composite-share", type=float, default=0.3)
+p.add_argument("--boundary-weight", type=float, default=0.01)   # paper 002's lambda
+p.add_argument("--threads", type=int, default=2)
+p.add_argument("--seed", type=int, default=2026)
+p.add_argument("--eval-every", type=int, default=1000)
+args = p.parse_args()
+
+torch.set_num_threads(args.threads)
+random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
+device = "cuda" if torch.cuda.is_available() else "cpu"
+os.makedirs(args.run, exist_ok=True)
+log_file = open(f"{args.run}/log.txt", "a")
+
+
+def log(msg):
+    line = f"{time.strftime('%H:%M:%S')} {msg}"
+    print(line, flush=True)
+    log_file.write(line + "\n"); log_file.flush()
+
+
+ds = torch.load(args.dataset)
+images, labels, foregrounds = ds["images"], ds["labels"], ds["foregrounds"]
+backgrounds = [torch.from_numpy(np.asarray(data.to_long_side(Image.open(f).convert("RGB"), data.LONG_SIDE, Image.BILINEAR))).permute(2, 0, 1).contiguous()
+               for f in sorted(glob.glob(f"{args.shared}/data/backgrounds/*/*")) if f.lower().endswith((".jpg", ".jpeg", ".png"))]
+log(f"{len(images)} real samples, {len(foregrounds)} foregrounds, {len(backgrounds)} backgrounds, device {device}")
+
+
+def rescale(x, short_side, mode):
+    h, w = x.shape[-2:]
+    s = short_side / min(h, w)
+    size = (max(short_side, round(h * s)), max(short_side, round(w * s)))
+    return F.interpolate(x[None].float(), size=size, mode=mode, align_corners=False if mode == "bilinear" else None)[0]
+
+
+def random_crop(x, c):
+    h, w = x.shape[-2:]
+    y0, x0 = random.randint(0, h - c), random.randint(0, w - c)
+    return x[..., y0:y0 + c, x0:x0 + c]
+
+
+def real_sample(c):
+    i = random.randrange(len(images))
+    both = torch.cat([images[i].float(), labels[i].float()], 0)
+    both = random_crop(rescale(both, int(c * random.uniform(1.0, 1.5)), "bilinear"), c)
+    if random.random() < 0.5:
+        both = both.flip(-1)
+    return both[:3] / 255, both[3:] / 255
+
+
+def composite_sample(c):
+    bg = random_crop(rescale(random.choice(backgrounds), int(c * random.uniform(1.0, 1.6)), "bilinear"), c) / 255
+    fg = random.choice(foregrounds).float() / 255
+    h, w = fg.shape[-2:]
+    s = c * random.uniform(0.5, 1.15) / h
+    fg = F.interpolate(fg[None], size=(max(8, round(h * s)), max(8, round(w * s))), mode="bilinear", align_corners=False)[0].clamp(0, 1)
+    if random.random() < 0.5:
+        fg = fg.flip(-1)
+    fh, fw = fg.shape[-2:]
+    canvas = torch.zeros(4, c, c)
+    x0 = random.randint(-fw // 3, c - 2 * fw // 3)
+    y0 = c - fh if random.random() < 0.6 else random.randint(-fh // 4, c - fh // 2)   # people usually leave the frame at the bottom
+    sx0, sy0, dx0, dy0 = max(0, -x0), max(0, -y0), max(0, x0), max(0, y0)
+    cw, ch = min(fw - sx0, c - dx0), min(fh - sy0, c - dy0)
+    if cw > 0 and ch > 0:
+        canvas[:, dy0:dy0 + ch, dx0:dx0 + cw] = fg[:, sy0:sy0 + ch, sx0:sx0 + cw]
+    a = canvas[3:]
+    return a * canvas[:3] + (1 - a) * bg, a
+
+
+def strong_colour(x):
+    """SimCLR-like jitter (the student's strong view): brightness, contrast, saturation, channel gains, grey, noise."""
+    x = x * random.uniform(0.6, 1.4)
+    m = x.mean()
+    x = (x - m) * random.uniform(0.6, 1.4) + m
+    g = (x * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(0, keepdim=True)
+    x = g + (x - g) * (0.0 if random.random() < 0.1 else random.uniform(0.5, 1.5))
+    x = x * torch.empty(3, 1, 1).uniform_(0.9, 1.1)
+    x = x + torch.randn_like(x) * random.uniform(0, 0.03)
+    return x.clamp(0, 1)
+
+
+def batch(n, c):
+    xs, ys = [], []
+    for _ in range(n):
+        x, y = composite_sample(c) if random.random() < args.composite_share else real_sample(c)
+        xs.append(strong_colour(x)); ys.append(y)
+    return torch.stack(xs), torch.stack(ys)
+
+
+def gradient(x):
+    return x[..., 1:, :] - x[..., :-1, :], x[..., :, 1:] - x[..., :, :-1]
+
+
+def loss_fn(alpha, boundary_logit, target):
+    l1 = (alpha - target).abs().mean()
+    (gy, gx), (ty, tx) = gradient(alpha), gradient(target)
+    grad = (gy - ty).abs().mean() + (gx - tx).abs().mean()
+    band = ((target > 0.05) & (target < 0.95)).float()
+    bce = F.binary_cross_entropy_with_logits(boundary_logit, band)
+    return l1 + grad + args.boundary_weight * bce, l1
+
+
+held_items = data.photo_sets(args.shared)[1]
+held = []
+for _, path, mask in held_items:
+    img = data.to_long_side(Image.open(path).convert("RGB"), 512, Image.BILINEAR)
+    w, h = img.size
+    w32, h32 = max(32, round(w / 32) * 32), max(32, round(h / 32) * 32)
+    x = torch.from_numpy(np.asarray(img.resize((w32, h32), Image.BILINEAR))).permute(2, 0, 1).float()[None] / 255
+    m = torch.from_numpy(np.asarray(Image.open(mask).convert("L").resize((w32, h32), Image.NEAREST))).float()[None, None] / 255
+    held.append((x, m > 0.5))
+
+
+def evaluate(model):
+    model.eval()
+    ious = []
+    with torch.no_grad():
+        for x, m in held:
+            a = model(x.to(device).contiguous(memory_format=torch.channels_last))[0].cpu() > 0.5
+            ious.append(((a & m).sum() / max(1, (a | m).sum())).item())
+    model.train()
+    return float(np.mean(ious))
+
+
+model = Student().to(device).to(memory_format=torch.channels_last)
+opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+start, best = 0, -1.0
+if os.path.exists(f"{args.run}/last.pt"):
+    ck = torch.load(f"{args.run}/last.pt")
+    model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); start, best = ck["step"], ck["best"]
+    random.setstate(ck["py_random"]); torch.set_rng_state(ck["torch_random"])
+    log(f"resumed at step {start}")
+
+
+def lr_at(step):
+    warm = 200
+    if step < warm:
+        return args.lr * (step + 1) / warm
+    return 1e-5 + 0.5 * (args.lr - 1e-5) * (1 + math.cos(math.pi * (step - warm) / max(1, args.steps - warm)))
+
+
+t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
+for step in range(start, args.steps):
+    for g in opt.param_groups:
+        g["lr"] = lr_at(step)
+    x, y = batch(args.batch, args.crop)
+    x = x.to(device).contiguous(memory_format=torch.channels_last); y = y.to(device)
+    alpha, boundary = model(x)
+    loss, l1 = loss_fn(alpha, boundary, y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    run_loss += loss.item(); run_l1 += l1.item(); seen += 1
+    if (step + 1) % 50 == 0:
+        log(f"step {step + 1}/{args.steps} loss {run_loss / seen:.4f} l1 {run_l1 / seen:.4f} lr {lr_at(step):.2e} {(time.time() - t0) / seen:.2f} s/step")
+        t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
+    if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+        iou = evaluate(model)
+        if iou > best:
+            best = iou
+            torch.save({"model": model.state_dict(), "step": step + 1, "iou": iou}, f"{args.run}/best.pt")
+        log(f"held-out IoU {iou:.4f} (best {best:.4f})")
+    if (step + 1) % 250 == 0 or step + 1 == args.steps:
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1, "best": best,
+                    "py_random": random.getstate(), "torch_random": torch.get_rng_state()}, f"{args.run}/last.pt.tmp")
+        os.replace(f"{args.run}/last.pt.tmp", f"{args.run}/last.pt")
+log("done")
