@@ -34,7 +34,8 @@ public static class CommandLine
             "  stream-matte -i cam0 -o v4l2:/dev/video10                 webcam → virtual camera for Zoom, Meet, browsers\n" +
             "  stream-matte models --models-dir ../shared/models         what models can be used\n" +
             "  stream-matte doctor                                       check ffmpeg, ONNX Runtime, GPU, cameras, virtual camera\n" +
-            "  stream-matte eval -m MODEL --models-dir ../shared/models  measure models on ../shared/data");
+            "  stream-matte eval -m MODEL --models-dir ../shared/models  measure models on ../shared/data\n" +
+            "  stream-matte bench -m MODEL --size 512x288 --json         time a model alone (not end to end)");
         foreach (var option in Options.Main) root.Add(option);
         root.SetAction(parse => Guarded(() => RunCommand.Run(parse)));
 
@@ -43,6 +44,7 @@ public static class CommandLine
         root.Add(models);
         root.Add(EvalCommand.Build());
         root.Add(DoctorCommand.Build());
+        root.Add(BenchCommand.Build());
         return root;
     }
 

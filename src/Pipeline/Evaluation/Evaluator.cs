@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StreamMatte.Imaging;
 using StreamMatte.Models.Contract;
 using StreamMatte.Pipeline.Compositing;
@@ -227,34 +226,10 @@ public sealed class Evaluator(EvalOptions options)
         public void Dispose() { }
     }
 
-    /// <summary>Inference only (prepare excluded), models interleaved run by run so that both see the same machine load.</summary>
     private void MeasureSpeed(IReadOnlyList<IMattingModel> models, List<ModelScores> scores)
     {
-        var (w, h) = options.SpeedSize;
-        var image = new RgbImage(w, h);
-        new Random(1).NextBytes(image.Pixels);
-        var times = models.Select(_ => new List<double>()).ToList();
-        foreach (var model in models)
-        {
-            model.Configure(w, h);
-            model.Prepare(image, 0);
-            for (int i = 0; i < 3; i++) model.Infer(0);   // warm-up
-        }
-        for (int run = 0; run < options.SpeedRuns; run++)
-        {
-            if (run % 10 == 0) options.Progress?.Invoke($"speed run {run + 1}/{options.SpeedRuns}");
-            for (int m = 0; m < models.Count; m++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                models[m].Infer(0);
-                times[m].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-        }
+        var timings = InferenceTimer.Measure(models, options.SpeedSize.Width, options.SpeedSize.Height, options.SpeedRuns, progress: options.Progress);
         for (int m = 0; m < models.Count; m++)
-        {
-            var sorted = times[m].Order().ToList();
-            scores[m].InferP50Ms = sorted[sorted.Count / 2];
-            scores[m].InferP95Ms = sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(sorted.Count * 0.95) - 1)];
-        }
+            (scores[m].InferP50Ms, scores[m].InferP95Ms) = (timings[m].P50Ms, timings[m].P95Ms);
     }
 }
