@@ -108,8 +108,8 @@ public sealed class MattingPipeline
         EnsureThreads(_stages.Length + 4);
         var clock = Stopwatch.StartNew();
         using var abort = new CancellationTokenSource();
-        var tasks = new List<Task> { Task.Run(() => _decode.RunAsync(stop, abort.Token)) };
-        tasks.AddRange(_stages.Select(s => Task.Run(() => s.RunAsync(abort.Token))));
+        var tasks = new List<Task> { Task.Run(() => _decode.RunAsync(stop)) };
+        tasks.AddRange(_stages.Select(s => Task.Run(s.RunAsync)));
 
         // The first failure aborts every stage (and unblocks the sink); a stop that does not drain in time aborts too.
         using var stopTimer = stop.Register(() => abort.CancelAfter(Settings.StopTimeout));
@@ -118,7 +118,11 @@ public sealed class MattingPipeline
             {
                 if (t.IsFaulted) Abort(abort);
             }, TaskScheduler.Default);
-        abort.Token.Register(() => _sink.Abort());
+        abort.Token.Register(() =>
+        {
+            _context.Interrupt();   // ends every channel wait of the stages
+            _sink.Abort();          // and a sink blocked in a write
+        });
 
         try { await Task.WhenAll(tasks).ConfigureAwait(false); }
         catch (Exception) { /* examined below, first real error wins */ }

@@ -10,6 +10,7 @@ namespace StreamMatte.Pipeline.Frames;
 public sealed class FramePool
 {
     private readonly Channel<Frame> _free;
+    private int _outstanding;
 
     public FramePool(int capacity, int width, int height, int smallWidth, int smallHeight)
     {
@@ -26,21 +27,31 @@ public sealed class FramePool
     public int Capacity { get; }
 
     /// <summary>Frames rented and not yet returned.</summary>
-    public int Outstanding => Capacity - _free.Reader.Count;
+    public int Outstanding => Volatile.Read(ref _outstanding);
 
+    /// <summary>
+    /// The next free frame, waiting while all are out. No cancellation token on purpose: a channel wait with a
+    /// cancellable token allocates per wait; an aborting run calls <see cref="Interrupt"/> instead, which ends the wait
+    /// with an <see cref="OperationCanceledException"/>.
+    /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Frame> RentAsync(CancellationToken cancel)
+    public async ValueTask<Frame> RentAsync()
     {
-        var frame = await _free.Reader.ReadAsync(cancel).ConfigureAwait(false);
+        var frame = await _free.Reader.ReadAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref _outstanding);
         frame.InPool = 0;
         frame.ResetForReuse();
         return frame;
     }
 
+    /// <summary>Ends any wait in <see cref="RentAsync"/> (the run is aborting). Returns are still counted.</summary>
+    public void Interrupt() => _free.Writer.TryComplete(new OperationCanceledException("the run was aborted"));
+
     public void Return(Frame frame)
     {
         if (frame.Pool != this) throw new InvalidOperationException("frame returned to a pool it does not belong to");
         if (Interlocked.Exchange(ref frame.InPool, 1) == 1) throw new InvalidOperationException($"frame {frame.Index} returned twice");
-        _free.Writer.TryWrite(frame);
+        Interlocked.Decrement(ref _outstanding);
+        _free.Writer.TryWrite(frame);   // false only after Interrupt: the run is over, the frame is simply not reused
     }
 }

@@ -18,24 +18,28 @@ internal abstract class FrameStage(string name, PipelineContext context)
     public ChannelWriter<Frame>? Output { get; set; }
 
     /// <summary>This stage's work on one frame (synchronous CPU work, or waiting for a model slot).</summary>
-    protected abstract ValueTask ProcessAsync(Frame frame, CancellationToken abort);
+    protected abstract ValueTask ProcessAsync(Frame frame);
 
-    public async Task RunAsync(CancellationToken abort)
+    /// <summary>
+    /// The read loop. Its waits take no cancellation token (a cancellable channel wait allocates every time): an
+    /// aborting run completes the channels (<see cref="PipelineContext.Interrupt"/>), which ends them.
+    /// </summary>
+    public async Task RunAsync()
     {
         Frame? held = null;
         try
         {
-            while (await Input.WaitToReadAsync(abort).ConfigureAwait(false))
+            while (await Input.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (Input.TryRead(out held))
                 {
                     long start = Stopwatch.GetTimestamp();
-                    await ProcessAsync(held, abort).ConfigureAwait(false);
+                    await ProcessAsync(held).ConfigureAwait(false);
                     Stats.Record(start, Stopwatch.GetTimestamp());
                     var done = held;
                     held = null;
                     if (Output is null) Context.Release(done);
-                    else await Context.ForwardAsync(Output, done, abort).ConfigureAwait(false);
+                    else await Context.ForwardAsync(Output, done).ConfigureAwait(false);
                 }
             }
             Output?.TryComplete();

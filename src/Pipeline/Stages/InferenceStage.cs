@@ -14,7 +14,7 @@ internal sealed class InferenceStage(PipelineContext context) : FrameStage("infe
     private readonly FloatPlane _last = new(1, 1);
     private bool _haveLast;
 
-    protected override ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    protected override ValueTask ProcessAsync(Frame frame)
     {
         if (frame.ReuseMatte && _haveLast)
         {

@@ -37,12 +37,28 @@ internal sealed class PipelineContext
         Pool.Return(frame);
     }
 
+    private readonly List<Channel<Frame>> _links = [];
+
+    /// <summary>
+    /// Ends every wait of the run (links, model slots, the pool) with an <see cref="OperationCanceledException"/>.
+    /// The stages wait without cancellation tokens because a channel wait with a cancellable token allocates each
+    /// time; completing the channels is how an abort reaches them.
+    /// </summary>
+    public void Interrupt()
+    {
+        var aborted = new OperationCanceledException("the run was aborted");
+        lock (_links)
+            foreach (var link in _links) link.Writer.TryComplete(aborted);
+        FreeSlots.Writer.TryComplete(aborted);
+        Pool.Interrupt();
+    }
+
     /// <summary>Writes to the next stage; if the run aborts while waiting, the frame is released instead.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ForwardAsync(ChannelWriter<Frame> output, Frame frame, CancellationToken abort)
+    public async ValueTask ForwardAsync(ChannelWriter<Frame> output, Frame frame)
     {
         if (output.TryWrite(frame)) return;
-        try { await output.WriteAsync(frame, abort).ConfigureAwait(false); }
+        try { await output.WriteAsync(frame).ConfigureAwait(false); }
         catch
         {
             Release(frame);
@@ -59,10 +75,12 @@ internal sealed class PipelineContext
             SingleWriter = true,
             FullMode = Mode == PipelineMode.Live ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
         };
-        return Channel.CreateBounded<Frame>(options, dropped =>
+        var link = Channel.CreateBounded<Frame>(options, dropped =>
         {
             reader.CountDrop();
             Release(dropped);
         });
+        lock (_links) _links.Add(link);
+        return link;
     }
 }

@@ -18,7 +18,7 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
 
     // Pooled: this method suspends whenever both slots are busy, and must not allocate a state machine each time.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    protected override async ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    protected override async ValueTask ProcessAsync(Frame frame)
     {
         _scaler.Scale(frame.Image, frame.Small);
         double change = _changes.Compare(frame.Small);
@@ -33,7 +33,7 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
         }
         _reusedInARow = 0;
         _haveMatte = true;
-        frame.Slot = await Context.FreeSlots.Reader.ReadAsync(abort).ConfigureAwait(false);
+        frame.Slot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
         Context.Model.Prepare(frame.Small, frame.Slot);
     }
 }

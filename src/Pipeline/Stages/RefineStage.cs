@@ -25,7 +25,7 @@ internal sealed class RefineStage : FrameStage
         _guided = new GuidedUpsampler(context.Settings.Guided);
     }
 
-    protected override ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    protected override ValueTask ProcessAsync(Frame frame)
     {
         var matte = frame.Matte;
         var guide = GuideFor(frame.Small, matte.Width, matte.Height);

@@ -16,7 +16,7 @@ internal sealed class SinkStage(PipelineContext context, IFrameSink sink) : Fram
     public long FramesWritten { get; private set; }
     public long LastIndex { get; private set; } = -1;
 
-    protected override ValueTask ProcessAsync(Frame frame, CancellationToken abort)
+    protected override ValueTask ProcessAsync(Frame frame)
     {
         if (frame.Index <= LastIndex) throw new InvalidOperationException($"frame {frame.Index} arrived after frame {LastIndex}: order lost");
         sink.Write(frame);

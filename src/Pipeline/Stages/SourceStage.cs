@@ -15,13 +15,13 @@ internal sealed class SourceStage(PipelineContext context, IFrameSource source)
     public ChannelWriter<Frame> Output { get; set; } = null!;
     public long FramesRead { get; private set; }
 
-    public async Task RunAsync(CancellationToken stop, CancellationToken abort)
+    public async Task RunAsync(CancellationToken stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var frame = await context.Pool.RentAsync(abort).ConfigureAwait(false);
+                var frame = await context.Pool.RentAsync().ConfigureAwait(false);
                 long start = Stopwatch.GetTimestamp();
                 bool got;
                 TimeSpan timestamp;
@@ -42,7 +42,7 @@ internal sealed class SourceStage(PipelineContext context, IFrameSource source)
                 frame.Index = FramesRead++;
                 frame.Timestamp = timestamp;
                 frame.ArrivedAt = now;
-                await context.ForwardAsync(Output, frame, abort).ConfigureAwait(false);
+                await context.ForwardAsync(Output, frame).ConfigureAwait(false);
             }
             Output.TryComplete();
         }
