@@ -9,7 +9,7 @@ namespace StreamMatte.Cli;
 /// </summary>
 internal static class Options
 {
-    public static readonly Option<string?> Input = new("--input", "-i") { Description = "Video file, image, image sequence (in_%04d.png), or a camera: cam0 (= /dev/video0) or a /dev/videoN path" };
+    public static readonly Option<string?> Input = new("--input", "-i") { Description = "Video file, image, image sequence (in_%04d.png), a camera: cam0 (= /dev/video0) or a /dev/videoN path, or testsrc (a synthetic moving figure, live)" };
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to write: out.mp4/.mkv (H.264), out.mov (ProRes 4444 + alpha), out.webm (VP9 + alpha), out_%05d.png, v4l2:/dev/video10 (a v4l2loopback virtual camera), or null (discard, to measure)" };
     public static readonly Option<string?> MatteOutput = new("--matte-output") { Description = "Also write the matte alone (white = person) as a grayscale video or PNG sequence" };
     public static readonly Option<string?> CameraFormat = new("--camera-format") { Description = "What to ask a camera for: mjpeg (default; needed for 720p30 on USB 2) or yuyv (raw). Size and rate come from --size (default 1280x720) and --fps (default 30)" };

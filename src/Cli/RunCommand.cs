@@ -83,6 +83,13 @@ internal static class RunCommand
         (int, int)? size = parse.GetValue(Options.Size) is { } text ? ParseSize(text) : null;
         double? fps = parse.GetValue(Options.Fps);
         if (fps is <= 0 or > 240) throw new ArgumentException($"--fps must be between 0 and 240, got {fps}");
+        if (input == "testsrc")
+        {
+            // The synthetic picture, delivered like a camera (live) unless --frames bounds it as a clip.
+            var (w, h) = size ?? (1280, 720);
+            var pattern = new TestPatternSource(w, h, fps ?? 30, parse.GetValue(Options.Frames));
+            return parse.GetValue(Options.Frames) is null || parse.GetValue(Options.Realtime) ? new RealtimePacer(pattern) : pattern;
+        }
         if (CameraSource.IsCamera(input))
         {
             var format = (parse.GetValue(Options.CameraFormat) ?? "mjpeg").ToLowerInvariant() switch

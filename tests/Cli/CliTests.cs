@@ -7,24 +7,9 @@ namespace StreamMatte.Tests.Cli;
 /// <summary>The real stream-matte tool, run as a process: exit codes, messages, and the offline job.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Out, string Err) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "stream-matte did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Out, string Err) Run(params string[] args) => Tool.Run(args);
 
-    private static string TempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string TempDir() => Tool.TempDir();
 
     [Fact]
     public void Models_lists_the_third_party_models_with_inputs_and_outputs()
@@ -32,7 +17,9 @@ public class CliTests
         var (code, output, _) = Run("models", "--models-dir", SharedAssets.ModelsDir);
         Assert.Equal(0, code);
         Assert.Contains("ONNX Runtime 1.30.0", output);
-        Assert.Contains("rvm_mobilenetv3_fp32.onnx  [default]  (third-party) — Robust Video Matting", output);
+        // Our own student is the default; the third-party models are listed with their families.
+        Assert.Contains("stream_matte_student_r18x05.onnx  [default]  (ours) — stream-matte student", output);
+        Assert.Contains("rvm_mobilenetv3_fp32.onnx  (third-party) — Robust Video Matting", output);
         Assert.Contains("in   src: float32[batch,3,height,width]", output);
         Assert.Contains("out  protos: float32[1,32,80,80]", output);
         Assert.Contains("yolox_nano_416.onnx  (third-party) — not usable", output);

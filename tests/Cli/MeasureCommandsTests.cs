@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using StreamMatte.Tests.Support;
 
@@ -7,17 +6,7 @@ namespace StreamMatte.Tests.Cli;
 /// <summary>`stream-matte bench` and `stream-matte eval`: what they print and write.</summary>
 public class MeasureCommandsTests
 {
-    private static (int ExitCode, string Out, string Err) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "stream-matte did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Out, string Err) Run(params string[] args) => Tool.Run(args);
 
     [Fact]
     public void Bench_json_names_model_size_provider_threads_and_the_times()
@@ -40,7 +29,7 @@ public class MeasureCommandsTests
     public void Eval_scores_a_model_against_real_masks_and_the_teachers_composites()
     {
         // A tiny data folder: one real photo with its mask, one background; no videos.
-        string data = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
+        string data = Tool.TempDir();
         foreach (var d in new[] { "seg/person_masks/images", "seg/person_masks/masks", "backgrounds/one" }) Directory.CreateDirectory(Path.Combine(data, d));
         string source = Path.Combine(SharedAssets.DataDir, "seg/person_masks");
         File.Copy(SharedAssets.RequireData("seg/person_masks/images/1.jpg"), Path.Combine(data, "seg/person_masks/images/1.jpg"));

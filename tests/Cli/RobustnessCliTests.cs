@@ -75,12 +75,7 @@ public class RobustnessCliTests
 
     private static void Signal(int pid, string signal) => Process.Start("kill", [$"-{signal}", pid.ToString()])!.WaitForExit();
 
-    private static string TempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string TempDir() => Tool.TempDir();
 
     private static string[] LongJob(string output) =>
         ["-i", SharedAssets.RequireData("videos/bookshelf_man_576p.mp4"), "-o", output, "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx")];
@@ -134,6 +129,17 @@ public class RobustnessCliTests
     }
 
     [Fact]
+    public void The_test_pattern_is_an_input_that_needs_no_camera_or_file()
+    {
+        string dir = TempDir();
+        string output = Path.Combine(dir, "pattern.mp4");
+        using var tool = new RunningTool("-i", "testsrc", "--size", "320x180", "--frames", "12", "-o", output,
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(tool.WaitForExit() == 0, tool.Stderr);
+        Assert.Equal(12, MediaInfo.Probe(output, countFrames: true).FrameCount);
+    }
+
+    [Fact]
     public void No_camera_is_a_clear_error()
     {
         using var tool = new RunningTool("-i", "cam63", "-o", "null", "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
@@ -161,13 +167,8 @@ public class RobustnessCliTests
     [Fact]
     public void Doctor_checks_ffmpeg_onnx_runtime_and_the_virtual_camera_and_prints_fixes()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
-        foreach (var a in new[] { "doctor", "--models-dir", SharedAssets.ModelsDir }) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        string output = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)));
-        Assert.Equal(0, p.ExitCode);
+        var (code, output, err) = Tool.Run("doctor", "--models-dir", SharedAssets.ModelsDir);
+        Assert.True(code == 0, output + err);
         Assert.Contains("ok    ffmpeg: ffmpeg version", output);
         Assert.Contains("ok    ONNX Runtime 1.30.0", output);
         Assert.Contains("CPUExecutionProvider runs", output);

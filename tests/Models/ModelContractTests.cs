@@ -69,7 +69,33 @@ public class ModelContractTests
         Assert.Equal(YoloV8SegModel.FamilyName, entries.Single(e => e.Name.StartsWith("yolov8n_seg")).Family);
         var yolox = entries.Single(e => e.Name.StartsWith("yolox"));
         Assert.False(yolox.IsUsable);
-        Assert.Equal(RobustVideoMattingModel.FamilyName, ModelCatalog.DefaultModel(SharedAssets.ModelsDir)?.Family);
+        // Ours first: the committed student is the default even when third-party models are present.
+        var chosen = ModelCatalog.DefaultModel(SharedAssets.ModelsDir);
+        Assert.True(chosen is { IsOurs: true }, chosen?.Name);
+        Assert.Equal(ModelCatalog.StudentFamily, chosen!.Family);
+        // Among third-party models alone, the true matte with temporal state is preferred.
+        Assert.Equal(RobustVideoMattingModel.FamilyName, ModelCatalog.DefaultAmong(entries.Where(e => !e.IsOurs).ToList())?.Family);
+    }
+
+    [Fact]
+    public void The_student_runs_at_the_working_size_rounded_to_32_and_finds_the_person()
+    {
+        using var model = ModelCatalog.Open("stream_matte_student_r18x05", Cpu);
+        Assert.Equal(ModelCatalog.StudentFamily, model.Family);
+        Assert.True(model.Capabilities.HasFlag(ModelCapabilities.Alpha) && !model.Capabilities.HasFlag(ModelCapabilities.Segmentation));
+        model.Configure(512, 288);
+        Assert.Equal((512, 288), model.InputSize);
+        model.Configure(500, 282);
+        Assert.Equal((512, 288), model.InputSize);   // each side to the nearest multiple of 32
+        // A real held-out photo: the matte covers the hand-checked person mask far better than chance.
+        var image = StreamMatte.Pipeline.Video.VideoReader.LoadImage(SharedAssets.RequireData("seg/person_masks/images/1.jpg"), (276, 182));
+        var mask = StreamMatte.Pipeline.Video.VideoReader.LoadImage(SharedAssets.RequireData("seg/person_masks/masks/1.png"), (276, 182));
+        var alpha = model.Process(image).Alpha;
+        var atMask = new StreamMatte.Imaging.FloatPlane(276, 182);
+        new StreamMatte.Pipeline.Compositing.MatteResampler().Resample(alpha, atMask);
+        var maskPlane = new StreamMatte.Imaging.FloatPlane(276, 182);
+        for (int i = 0; i < maskPlane.Data.Length; i++) maskPlane.Data[i] = mask.Pixels[3 * i] / 255f;
+        Assert.InRange(StreamMatte.Pipeline.Evaluation.MatteMetrics.Iou(atMask, maskPlane), 0.5, 1.0);
     }
 
     [Fact]

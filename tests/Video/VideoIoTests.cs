@@ -4,17 +4,14 @@ using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Sources;
 using StreamMatte.Pipeline.Video;
 
+using StreamMatte.Tests.Support;
+
 namespace StreamMatte.Tests.Video;
 
 /// <summary>The ffmpeg readers and writers on their own: exactness, sequences, cameras, and failures.</summary>
 public class VideoIoTests
 {
-    private static string TempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string TempDir() => Tool.TempDir();
 
     internal static void Ffmpeg(params string[] args)
     {

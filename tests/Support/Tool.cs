@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace StreamMatte.Tests.Support;
+
+/// <summary>The real stream-matte tool run as a process (as users run it), and scratch folders for its outputs.</summary>
+public static class Tool
+{
+    public static (int ExitCode, string Out, string Err) Run(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "stream-matte did not finish in 5 minutes");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A new empty folder under the system's temp folder.</summary>
+    public static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "stream-matte-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
