@@ -17,12 +17,23 @@ public class CliTests
         var (code, output, _) = Run("models", "--models-dir", SharedAssets.ModelsDir);
         Assert.Equal(0, code);
         Assert.Contains("ONNX Runtime 1.30.0", output);
-        // Our own student is the default; the third-party models are listed with their families.
-        Assert.Contains("stream_matte_student_r18x05.onnx  [default]  (ours) — stream-matte student", output);
-        Assert.Contains("rvm_mobilenetv3_fp32.onnx  (third-party) — Robust Video Matting", output);
+        // Ours are listed first; with RVM present, RVM (best measured) is the default.
+        Assert.Contains("stream_matte_student_r18x05.onnx  (ours) — stream-matte student", output);
+        Assert.Contains("rvm_mobilenetv3_fp32.onnx  [default]  (third-party) — Robust Video Matting", output);
         Assert.Contains("in   src: float32[batch,3,height,width]", output);
         Assert.Contains("out  protos: float32[1,32,80,80]", output);
         Assert.Contains("yolox_nano_416.onnx  (third-party) — not usable", output);
+    }
+
+    [Fact]
+    public void Without_any_model_option_the_committed_student_runs()
+    {
+        // The README's main job: a fresh clone has only models/ (nothing third-party), and that is enough.
+        string output = Path.Combine(TempDir(), "o.mp4");
+        var (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", output, "--frames", "4");
+        Assert.True(code == 0, err);
+        Assert.Contains("model      stream_matte_student_r18x05.onnx (stream-matte student (UNet-R18x0.5, MLB))", err);
+        Assert.Equal(4, MediaInfo.Probe(output, countFrames: true).FrameCount);
     }
 
     [Fact]

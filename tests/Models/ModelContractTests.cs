@@ -69,12 +69,12 @@ public class ModelContractTests
         Assert.Equal(YoloV8SegModel.FamilyName, entries.Single(e => e.Name.StartsWith("yolov8n_seg")).Family);
         var yolox = entries.Single(e => e.Name.StartsWith("yolox"));
         Assert.False(yolox.IsUsable);
-        // Ours first: the committed student is the default even when third-party models are present.
-        var chosen = ModelCatalog.DefaultModel(SharedAssets.ModelsDir);
-        Assert.True(chosen is { IsOurs: true }, chosen?.Name);
-        Assert.Equal(ModelCatalog.StudentFamily, chosen!.Family);
-        // Among third-party models alone, the true matte with temporal state is preferred.
-        Assert.Equal(RobustVideoMattingModel.FamilyName, ModelCatalog.DefaultAmong(entries.Where(e => !e.IsOurs).ToList())?.Family);
+        // The best measured model wins: RVM when it is there; our committed student when it is the only one (a fresh clone).
+        Assert.Equal(RobustVideoMattingModel.FamilyName, ModelCatalog.DefaultModel(SharedAssets.ModelsDir)?.Family);
+        var ours = ModelCatalog.DefaultAmong(entries.Where(e => e.IsOurs).ToList());
+        Assert.True(ours is { IsOurs: true }, ours?.Name);
+        Assert.Equal(ModelCatalog.StudentFamily, ours!.Family);
+        Assert.Equal(ours.Name, ModelCatalog.DefaultModel(null)?.Name);
     }
 
     [Fact]
