@@ -15,8 +15,6 @@ namespace StreamMatte.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly Option<string[]> Models = new("--model", "-m")
-    { Description = "Model(s) to time; repeat for a side-by-side comparison (default: the default model)", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string> Size = new("--size") { Description = "Picture size the model is configured for, WxH", DefaultValueFactory = _ => "512x288" };
     private static readonly Option<int> Runs = new("--runs") { Description = "Timed inferences per model (after 3 warm-up runs)", DefaultValueFactory = _ => 50 };
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per model instead of the table (for scripts)" };
@@ -28,7 +26,7 @@ internal static class BenchCommand
             "  stream-matte bench                                   the default model at 512x288\n" +
             "  stream-matte bench -m stream_matte_student_r18x05 -m rvm_mobilenetv3_fp32 --models-dir ../shared/models")
         {
-            Models, Size, Runs, Json, Options.Device, Options.Threads, Options.ModelsDir,
+            Options.ModelList, Size, Runs, Json, Options.Device, Options.Threads, Options.ModelsDir,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -47,7 +45,7 @@ internal static class BenchCommand
         var (w, h) = RunCommand.ParseSize(parse.GetValue(Size)!);
         int runs = parse.GetValue(Runs);
         if (runs is < 1 or > 100_000) throw new ArgumentException($"--runs must be between 1 and 100000, got {runs}");
-        var names = parse.GetValue(Models) is { Length: > 0 } given ? given
+        var names = parse.GetValue(Options.ModelList) is { Length: > 0 } given ? given
             : [ModelCatalog.DefaultModel(modelsDir)?.Path ?? throw new FileNotFoundException("no model found: pass --model")];
         bool json = parse.GetValue(Json);
         var models = new List<IMattingModel>();

@@ -11,8 +11,6 @@ namespace StreamMatte.Cli;
 /// <summary>`stream-matte eval`: the shipped ONNX models measured on the real data (see <see cref="Evaluator"/>).</summary>
 internal static class EvalCommand
 {
-    private static readonly Option<string[]> Models = new("--model", "-m")
-    { Description = "Model(s) to measure; repeat the option for several (default: the default model)", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string> Teacher = new("--teacher")
     { Description = "The matting teacher: the reference for composites and agreement, measured alongside", DefaultValueFactory = _ => "rvm_mobilenetv3_fp32" };
     private static readonly Option<string> Data = new("--data")
@@ -32,7 +30,7 @@ internal static class EvalCommand
             "on composites with exact alpha, agreement with the teacher, flicker through the pipeline (smoothing on), and " +
             "inference speed side by side.\n\nExample:\n  stream-matte eval -m stream_matte_student_r18x05 -m selfie_segmentation_256 --models-dir ../shared/models --json out/eval.json")
         {
-            Models, Teacher, Data, Split, VideoFrames, SpeedRuns, Json, Options.ModelsDir, Options.Threads, Options.ModelSize,
+            Options.ModelList, Teacher, Data, Split, VideoFrames, SpeedRuns, Json, Options.ModelsDir, Options.Threads, Options.ModelSize,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -50,7 +48,7 @@ internal static class EvalCommand
         };
         string data = parse.GetValue(Data)!;
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"data folder '{data}' does not exist (give --data, e.g. ../shared/data)");
-        var names = parse.GetValue(Models) is { Length: > 0 } given ? given
+        var names = parse.GetValue(Options.ModelList) is { Length: > 0 } given ? given
             : [ModelCatalog.DefaultModel(modelsDir)?.Path ?? throw new FileNotFoundException("no model found: pass --model")];
         using var teacher = ModelCatalog.Open(parse.GetValue(Teacher)!, settings, modelsDir);
         var models = new List<IMattingModel>();

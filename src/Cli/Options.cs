@@ -16,6 +16,9 @@ internal static class Options
     public static readonly Option<string?> VcamFormat = new("--vcam-format") { Description = "Pixel format for a virtual camera output (v4l2:/dev/videoN): yuyv (default, what webcams send), i420 or nv12" };
     public static readonly Option<string?> Codec = new("--codec") { Description = "Video codec for .mp4/.mkv: h264 (default) or hevc; .mkv also ffv1 (lossless RGB)" };
     public static readonly Option<string?> Model = new("--model", "-m") { Description = "Model file or name (see `stream-matte models`); default: the best one found" };
+    /// <summary>--model repeated, for the commands that measure several models side by side (eval, bench).</summary>
+    public static readonly Option<string[]> ModelList = new("--model", "-m")
+    { Description = "Model(s) to measure; repeat the option for a side-by-side comparison (default: the default model)", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<string?> ModelsDir = new("--models-dir") { Description = $"Folder of third-party models, e.g. ../shared/models (or ${ModelCatalog.ModelsDirEnvironmentVariable})" };
     public static readonly Option<string> Device = new("--device") { Description = "Where the model runs: auto (CUDA, else CPU), cpu, cuda or webgpu. The provider that runs is always printed", DefaultValueFactory = _ => "auto" };
     public static readonly Option<int> Threads = new("--threads") { Description = "Inference threads (0 = ONNX Runtime's default, one per core)", DefaultValueFactory = _ => 0 };
