@@ -77,12 +77,12 @@ internal static class Reporting
         var e = Console.Error;
         e.WriteLine($"{(summary.Stopped ? "stopped" : "done")}: {summary.FramesOut} of {summary.FramesIn} frames in {summary.Elapsed.TotalSeconds:0.0} s " +
                     $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
-        e.WriteLine("stage       p50 ms   p95 ms   mean ms  frames");
+        e.WriteLine($"stage       p50 ms   p95 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
         foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
         {
             var (p50, p95, _) = stage.Percentiles();
-            if (stage.Count == 0) continue;
-            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count,6}");
+            if (stage.Count == 0) continue;   // a run shorter than the warm-up has no timings to show
+            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count + stage.WarmupCount,6}");
         }
     }
 }

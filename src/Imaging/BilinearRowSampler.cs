@@ -3,12 +3,14 @@ namespace StreamMatte.Imaging;
 /// <summary>
 /// Reads a low-resolution <see cref="FloatImage"/> back at full resolution one output row at a time
 /// (bilinear, pixel-centre aligned): the two source rows are blended once per output row, then each output
-/// pixel blends two neighbours. Taps are computed once per size pair; nothing is allocated per row.
+/// value blends two neighbours (<see cref="GatherKernels.Lerp"/>, eight at a time). Taps are computed once per
+/// size pair; nothing is allocated per row.
 /// </summary>
 public sealed class BilinearRowSampler
 {
     private (int Lw, int Lh, int C, int Fw, int Fh) _sizes;
     private BilinearTaps _columns, _rows;
+    private (int[] First, int[] Second, float[] Weight) _perValue = ([], [], []);   // the column taps, one per interleaved value
     private float[] _blendedRow = [];
 
     public void Configure(int lowWidth, int lowHeight, int channels, int fullWidth, int fullHeight)
@@ -16,6 +18,7 @@ public sealed class BilinearRowSampler
         if (_sizes == (lowWidth, lowHeight, channels, fullWidth, fullHeight)) return;
         _sizes = (lowWidth, lowHeight, channels, fullWidth, fullHeight);
         _columns = BilinearTaps.Compute(lowWidth, fullWidth, channels);
+        _perValue = GatherKernels.PerValue(_columns, channels);
         _rows = BilinearTaps.Compute(lowHeight, fullHeight);
         _blendedRow = new float[lowWidth * channels];
     }
@@ -51,49 +54,8 @@ public sealed class BilinearRowSampler
     public void SampleRange(Span<float> dst, int from, int to)
     {
         int c = _sizes.C;
-        var blended = _blendedRow.AsSpan();
-        int fullWidth = to;
-        var first = _columns.First;
-        var second = _columns.Second;
-        var weight = _columns.Weight;
-        switch (c)
-        {
-            case 1:
-                for (int x = from; x < fullWidth; x++)
-                {
-                    float a = blended[first[x]];
-                    dst[x] = a + (blended[second[x]] - a) * weight[x];
-                }
-                break;
-            case 2:
-                for (int x = from; x < fullWidth; x++)
-                {
-                    int i0 = first[x], i1 = second[x];
-                    float w = weight[x];
-                    float a0 = blended[i0], a1 = blended[i0 + 1];
-                    dst[2 * x] = a0 + (blended[i1] - a0) * w;
-                    dst[2 * x + 1] = a1 + (blended[i1 + 1] - a1) * w;
-                }
-                break;
-            case 3:
-                for (int x = from; x < fullWidth; x++)
-                {
-                    int i0 = first[x], i1 = second[x];
-                    float w = weight[x];
-                    float a0 = blended[i0], a1 = blended[i0 + 1], a2 = blended[i0 + 2];
-                    dst[3 * x] = a0 + (blended[i1] - a0) * w;
-                    dst[3 * x + 1] = a1 + (blended[i1 + 1] - a1) * w;
-                    dst[3 * x + 2] = a2 + (blended[i1 + 2] - a2) * w;
-                }
-                break;
-            default:
-                for (int x = from; x < fullWidth; x++)
-                {
-                    int i0 = first[x], i1 = second[x], o = x * c;
-                    float w = weight[x];
-                    for (int k = 0; k < c; k++) dst[o + k] = blended[i0 + k] + (blended[i1 + k] - blended[i0 + k]) * w;
-                }
-                break;
-        }
+        int start = c * from, count = c * (to - from);
+        GatherKernels.Lerp(_blendedRow, _perValue.First.AsSpan(start, count), _perValue.Second.AsSpan(start, count),
+            _perValue.Weight.AsSpan(start, count), dst.Slice(start, count));
     }
 }

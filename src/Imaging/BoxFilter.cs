@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace StreamMatte.Imaging;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace StreamMatte.Imaging;
 /// </summary>
 public sealed class BoxFilter
 {
-    private float[] _line = [];
+    private float[] _padded = [];
     private float[] _columnSums = [];
 
     /// <summary>Filters <paramref name="image"/> in place.</summary>
@@ -20,7 +23,6 @@ public sealed class BoxFilter
     public void Apply(float[] data, int w, int h, int c, int radius, int passes = 1)
     {
         if (radius <= 0) return;
-        if (_line.Length < Math.Max(w, h) * c) _line = new float[Math.Max(w, h) * c];
         if (_columnSums.Length < w * c) _columnSums = new float[w * c];
         for (int pass = 0; pass < passes; pass++)
         {
@@ -29,21 +31,43 @@ public sealed class BoxFilter
         }
     }
 
+    /// <summary>
+    /// Row pass: the row is copied with r clamped pixels added at each end, so the running sum needs no bounds
+    /// checks; four channels (one pixel) move together as one 128-bit vector.
+    /// </summary>
     private void FilterRow(Span<float> row, int w, int c, int r)
     {
         float norm = 1f / (2 * r + 1);
-        var line = _line.AsSpan(0, w * c);
+        int padded = (w + 2 * r + 1) * c;
+        if (_padded.Length < padded) _padded = new float[padded];
+        var line = _padded.AsSpan(0, padded);
+        for (int k = 0; k < r; k++) row[..c].CopyTo(line[(k * c)..]);
+        row.CopyTo(line[(r * c)..]);
+        for (int k = 0; k <= r; k++) row[((w - 1) * c)..].CopyTo(line[((w + r + k) * c)..]);
+        if (c == 4)
+        {
+            ref float l = ref MemoryMarshal.GetReference(line);
+            ref float o = ref MemoryMarshal.GetReference(row);
+            var sum = Vector128<float>.Zero;
+            for (int k = 0; k <= 2 * r; k++) sum += Vector128.LoadUnsafe(ref l, (nuint)(4 * k));
+            var n = Vector128.Create(norm);
+            for (int x = 0; x < w; x++)
+            {
+                (sum * n).StoreUnsafe(ref o, (nuint)(4 * x));
+                sum += Vector128.LoadUnsafe(ref l, (nuint)(4 * (x + 2 * r + 1))) - Vector128.LoadUnsafe(ref l, (nuint)(4 * x));
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++)
         {
             float sum = 0;
-            for (int k = -r; k <= r; k++) sum += row[Math.Clamp(k, 0, w - 1) * c + ch];
+            for (int k = 0; k <= 2 * r; k++) sum += line[k * c + ch];
             for (int x = 0; x < w; x++)
             {
-                line[x * c + ch] = sum * norm;
-                sum += row[Math.Min(x + r + 1, w - 1) * c + ch] - row[Math.Max(x - r, 0) * c + ch];
+                row[x * c + ch] = sum * norm;
+                sum += line[(x + 2 * r + 1) * c + ch] - line[x * c + ch];
             }
         }
-        line.CopyTo(row);
     }
 
     /// <summary>Column pass, row by row so memory is read in order: a running sum per column, vectorised across columns.</summary>

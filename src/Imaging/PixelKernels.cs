@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StreamMatte.Imaging;
 
@@ -83,7 +86,24 @@ public static class PixelKernels
     /// <summary>alpha3[3x + c] = clamp(alpha[x], 0, 1): one weight per byte of an rgb24 row.</summary>
     public static void ExpandAlpha3(ReadOnlySpan<float> alpha, Span<float> alpha3)
     {
-        for (int x = 0; x < alpha.Length; x++)
+        int x = 0;
+        if (Avx2.IsSupported && alpha3.Length >= 3 * alpha.Length)
+        {
+            // 8 alphas → 24 floats: three lane permutations of the same vector.
+            var p0 = Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
+            var p1 = Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
+            var p2 = Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
+            ref float a = ref MemoryMarshal.GetReference(alpha);
+            ref float o = ref MemoryMarshal.GetReference(alpha3);
+            for (; x + 8 <= alpha.Length; x += 8)
+            {
+                var v = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref a, (nuint)x), Vector256<float>.Zero), Vector256<float>.One);
+                Avx2.PermuteVar8x32(v, p0).StoreUnsafe(ref o, (nuint)(3 * x));
+                Avx2.PermuteVar8x32(v, p1).StoreUnsafe(ref o, (nuint)(3 * x + 8));
+                Avx2.PermuteVar8x32(v, p2).StoreUnsafe(ref o, (nuint)(3 * x + 16));
+            }
+        }
+        for (; x < alpha.Length; x++)
         {
             float a = Math.Clamp(alpha[x], 0f, 1f);
             alpha3[3 * x] = a;

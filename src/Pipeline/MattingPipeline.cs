@@ -69,6 +69,7 @@ public sealed class MattingPipeline
                 _stages[i].Output = link.Writer;
             }
         }
+        foreach (var stats in Stages.Append(Latency).Append(AddedLatency)) stats.WarmupFrames = Settings.StatsWarmupFrames;
     }
 
     private System.Threading.Channels.Channel<Frame> Link(StageStats reader)

@@ -44,6 +44,12 @@ public sealed record PipelineSettings
     /// <summary>Mean absolute difference (0..1) above which the scene cut: recurrent state and smoothing restart.</summary>
     public double SceneCutThreshold { get; init; } = 0.16;
 
+    /// <summary>
+    /// The first frames of a run are left out of the timing statistics (JIT compilation and the runtime's first
+    /// inferences make them several times slower); they are still processed and counted.
+    /// </summary>
+    public int StatsWarmupFrames { get; init; } = 30;
+
     /// <summary>After a stop request, how long to let in-flight frames finish before aborting.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using StreamMatte.Imaging;
 using StreamMatte.Pipeline.Video;
 
@@ -23,10 +26,10 @@ public sealed class Compositor : IDisposable
     private readonly Background _background;
     private readonly BoxFilter _box = new();
     private readonly BilinearRowSampler _backgroundSampler = new(), _oldSampler = new(), _weightSampler = new();
-    private readonly MatteResampler _toSmall = new();
+    private readonly MatteResampler _toEstimate = new();
     private (int W, int H, int Sw, int Sh) _sizes;
-    private FloatPlane _smallAlpha = new(1, 1);
-    private FloatImage _masked = new(1, 1, 4), _estimate = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
+    private FloatPlane _estimateAlpha = new(1, 1);
+    private FloatImage _estimate = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
     private FloatImage _blurredBackground = new(1, 1, 3), _oldBackground = new(1, 1, 3), _backgroundWeight = new(1, 1, 1);
     private float[] _alpha3 = [], _floatRow = [], _weightRow = [];
     private byte[] _backgroundRow = [], _oldRow = [];
@@ -50,10 +53,10 @@ public sealed class Compositor : IDisposable
     {
         if (_sizes == (width, height, smallWidth, smallHeight)) return;
         _sizes = (width, height, smallWidth, smallHeight);
-        _smallAlpha = new FloatPlane(smallWidth, smallHeight);
-        _masked = new FloatImage(smallWidth, smallHeight, 4);
-        // The background estimates are smooth: they are computed at half the small size, a quarter of the work.
+        // The background estimates are smooth: they are computed at half the small size (each estimate pixel
+        // weighs the mean of 2×2 small pixels by the matte there), a quarter of the work.
         int ew = Math.Max(1, smallWidth / 2), eh = Math.Max(1, smallHeight / 2);
+        _estimateAlpha = new FloatPlane(ew, eh);
         _estimate = new FloatImage(ew, eh, 4);
         _wide = new FloatImage(ew, eh, 4);
         _near = new FloatImage(ew, eh, 4);
@@ -104,9 +107,7 @@ public sealed class Compositor : IDisposable
             // Runs of person, background and soft edge: only the soft edge needs the full formula.
             for (int x = 0; x < a.Length;)
             {
-                var kind = Classify(a[x]);
-                int end = x + 1;
-                while (end < a.Length && Classify(a[end]) == kind) end++;
+                int end = NextRun(a, x, out var kind);
                 if (transparent) TransparentRun(kind, row, a, x, end);
                 else CompositeRun(kind, y, row, a, x, end);
                 x = end;
@@ -116,8 +117,58 @@ public sealed class Compositor : IDisposable
 
     private enum Coverage { Person, Background, Edge }
 
+    /// <summary>
+    /// Short runs cost more in calls than in pixels (a noisy matte alternates every few pixels), and the edge
+    /// formula is exact for α = 0 and α = 1 too: a run shorter than this joins the edge run next to it.
+    /// </summary>
+    private const int ShortestRun = 16;
+
+    /// <summary>The end of the run starting at <paramref name="from"/>, with short person/background runs merged into edges.</summary>
+    private static int NextRun(ReadOnlySpan<float> alpha, int from, out Coverage kind)
+    {
+        int end = RunEnd(alpha, from, out kind);
+        if (kind != Coverage.Edge && end - from >= ShortestRun) return end;
+        int merged = end;
+        bool edge = kind == Coverage.Edge;
+        while (merged < alpha.Length)
+        {
+            int next = RunEnd(alpha, merged, out var nextKind);
+            if (nextKind == Coverage.Edge) edge = true;
+            else if (next - merged >= ShortestRun) break;
+            merged = next;
+        }
+        if (!edge) return end;   // short clean runs with no edge after them: keep the first as it is
+        kind = Coverage.Edge;
+        return merged;
+    }
+
+    /// <summary>The end of the run of one kind starting at <paramref name="from"/>; person and background runs (most of a frame) are scanned eight pixels at a time.</summary>
+    private static int RunEnd(ReadOnlySpan<float> alpha, int from, out Coverage kind)
+    {
+        kind = Classify(alpha[from]);
+        int end = from + 1;
+        if (kind != Coverage.Edge && Vector256.IsHardwareAccelerated)
+        {
+            ref float a = ref MemoryMarshal.GetReference(alpha);
+            var person = Vector256.Create(PersonLevel);
+            var background = Vector256.Create(BackgroundLevel);
+            for (; end + 8 <= alpha.Length; end += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref a, (nuint)end);
+                uint other = kind == Coverage.Person
+                    ? Vector256.LessThan(v, person).ExtractMostSignificantBits()
+                    : Vector256.GreaterThan(v, background).ExtractMostSignificantBits();
+                if (other != 0) return end + BitOperations.TrailingZeroCount(other);
+            }
+        }
+        while (end < alpha.Length && Classify(alpha[end]) == kind) end++;
+        return end;
+    }
+
     // Within half a grey level of 0 or 1 the result rounds to the background or the picture itself.
-    private static Coverage Classify(float a) => a >= 1 - 0.5f / 255 ? Coverage.Person : a <= 0.5f / 255 ? Coverage.Background : Coverage.Edge;
+    private const float PersonLevel = 1 - 0.5f / 255, BackgroundLevel = 0.5f / 255;
+
+    private static Coverage Classify(float a) => a >= PersonLevel ? Coverage.Person : a <= BackgroundLevel ? Coverage.Background : Coverage.Edge;
 
     private void CompositeRun(Coverage kind, int y, Span<byte> row, ReadOnlySpan<float> alpha, int from, int to)
     {
@@ -177,22 +228,28 @@ public sealed class Compositor : IDisposable
     {
         bool blur = _background is Background.Blur;
         if (!blur && !NeedsOldBackground) return;
-        _toSmall.Resample(matte, _smallAlpha);
-        var masked = _masked.Data;
-        var px = small.Pixels;
-        var a = _smallAlpha.Data;
-        for (int i = 0, n = small.Width * small.Height; i < n; i++)
+        _toEstimate.Resample(matte, _estimateAlpha);
+        var est = _estimate.Data;
+        var a = _estimateAlpha.Data;
+        int ew = _estimate.Width, d = small.Width > 1 ? 3 : 0;   // a 1-pixel-wide picture has no right neighbour
+        for (int y = 0; y < _estimate.Height; y++)
         {
-            // (1 − α)⁴: edge pixels, part person, barely count; the estimate comes from the clean background.
-            float w = 1 - Math.Clamp(a[i], 0f, 1f);
-            w *= w;
-            w *= w;
-            masked[4 * i] = px[3 * i] * w;
-            masked[4 * i + 1] = px[3 * i + 1] * w;
-            masked[4 * i + 2] = px[3 * i + 2] * w;
-            masked[4 * i + 3] = w;
+            var r0 = small.Row(2 * y);
+            var r1 = small.Row(Math.Min(2 * y + 1, small.Height - 1));
+            for (int x = 0, i = y * ew; x < ew; x++, i++)
+            {
+                // (1 − α)⁴: edge pixels, part person, barely count; the estimate comes from the clean background.
+                float w = 1 - Math.Clamp(a[i], 0f, 1f);
+                w *= w;
+                w *= w;
+                int p = 6 * x;
+                float k = 0.25f * w;
+                est[4 * i] = (r0[p] + r0[p + d] + r1[p] + r1[p + d]) * k;
+                est[4 * i + 1] = (r0[p + 1] + r0[p + d + 1] + r1[p + 1] + r1[p + d + 1]) * k;
+                est[4 * i + 2] = (r0[p + 2] + r0[p + d + 2] + r1[p + 2] + r1[p + d + 2]) * k;
+                est[4 * i + 3] = w;
+            }
         }
-        HalveInto(_masked, _estimate);
         float scale = (float)_estimate.Width / _sizes.W;
         if (blur)
         {
@@ -207,23 +264,6 @@ public sealed class Compositor : IDisposable
             Array.Copy(_estimate.Data, _near.Data, _estimate.Data.Length);
             _box.Apply(_near, radius, passes: 2);
             Normalise(_near, _oldBackground, _backgroundWeight);
-        }
-    }
-
-    /// <summary>2×2 mean (the last odd row or column is dropped; these estimates are smooth).</summary>
-    private static void HalveInto(FloatImage source, FloatImage half)
-    {
-        int c = source.Channels;
-        for (int y = 0; y < half.Height; y++)
-        {
-            var r0 = source.Row(2 * y);
-            var r1 = source.Row(Math.Min(2 * y + 1, source.Height - 1));
-            var dst = half.Row(y);
-            for (int x = 0; x < half.Width; x++)
-            {
-                int a = 2 * x * c, b = Math.Min(2 * x + 1, source.Width - 1) * c, o = x * c;
-                for (int k = 0; k < c; k++) dst[o + k] = 0.25f * (r0[a + k] + r0[b + k] + r1[a + k] + r1[b + k]);
-            }
         }
     }
 

@@ -63,34 +63,7 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         for (int y = 0; y < picture.Height; y++)
         {
             _sampler.SelectRow(_coefficients, y);
-            ApplyRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
-        }
-    }
-
-    /// <summary>
-    /// One full-resolution row, fused: a and b sampled horizontally from the selected low-resolution row, the
-    /// pixel's luma computed, q = a·Y + b clamped. Pointers, because this runs for every pixel of every frame.
-    /// </summary>
-    private static unsafe void ApplyRow(ReadOnlySpan<float> coefficients, BilinearTaps columns, ReadOnlySpan<byte> rgb, Span<float> dst)
-    {
-        const float R = Luma.R, G = Luma.G, B = Luma.B;
-        int n = dst.Length;
-        if (columns.First.Length < n || rgb.Length < 3 * n) throw new ArgumentException("row sizes do not match the configured taps");
-        fixed (float* ab = coefficients, o = dst, wx = columns.Weight)
-        fixed (int* i0 = columns.First, i1 = columns.Second)
-        fixed (byte* p = rgb)
-        {
-            for (int x = 0; x < n; x++)
-            {
-                float w = wx[x];
-                float* c0 = ab + i0[x], c1 = ab + i1[x];
-                float a = c0[0] + (c1[0] - c0[0]) * w;
-                float b = c0[1] + (c1[1] - c0[1]) * w;
-                byte* px = p + 3 * x;
-                float luma = px[0] * R + px[1] * G + px[2] * B;
-                float q = a * luma + b;
-                o[x] = MathF.Min(MathF.Max(q, 0f), 1f);
-            }
+            GatherKernels.GuidedRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
         }
     }
 

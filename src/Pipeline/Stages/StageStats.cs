@@ -5,9 +5,12 @@ namespace StreamMatte.Pipeline.Stages;
 /// <summary>
 /// Timings of one stage (or of the end-to-end latency): the last 512 durations in a ring, so percentiles
 /// describe the recent past of a live run, plus totals. Written by one thread, read by the status reporter.
+/// The first <see cref="WarmupFrames"/> samples are counted but not timed: they include the JIT compiling the
+/// kernels and ONNX Runtime's first runs, one-off costs that would otherwise dominate the p95 of a short run.
 /// </summary>
 public sealed class StageStats(string name)
 {
+    private long _warmupLeft;
     private const int Window = 512;
     private readonly float[] _ring = new float[Window];
     private readonly float[] _sorted = new float[Window];
@@ -16,7 +19,19 @@ public sealed class StageStats(string name)
     private long _dropped;
 
     public string Name { get; } = name;
+
+    /// <summary>Samples recorded after the warm-up (what the percentiles and mean describe).</summary>
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Samples left out as warm-up so far.</summary>
+    public long WarmupCount { get; private set; }
+
+    /// <summary>How many first samples are warm-up (set before the run).</summary>
+    public int WarmupFrames
+    {
+        get;
+        set { field = value; _warmupLeft = value; }
+    }
     public double TotalMilliseconds => _totalMs;
 
     /// <summary>Frames thrown away in front of this stage (live mode: a newer frame replaced them).</summary>
@@ -28,6 +43,12 @@ public sealed class StageStats(string name)
     {
         lock (_ring)
         {
+            if (_warmupLeft > 0)
+            {
+                _warmupLeft--;
+                WarmupCount++;
+                return;
+            }
             _ring[_count % Window] = ms;
             _totalMs += ms;
             _count++;
