@@ -38,10 +38,18 @@ internal static class Options
     public static readonly Option<bool> SkipIdentical = new("--skip-identical") { Description = "Reuse the previous matte when the picture barely changed (saves CPU on a still webcam)" };
     public static readonly Option<string?> Config = new("--config") { Description = "JSON file with any of these options by name, e.g. {\"background\": \"green\", \"smoothing\": 0.8}" };
 
+    public static readonly Option<bool> Instances = new("--instances") { Description = "Separate people: each gets a number (in order of appearance, shown in the log) and their own share of the matte. Implied by --keep, --remove and --instance-output" };
+    public static readonly Option<string?> PeopleModel = new("--people-model") { Description = "Instance network that separates people: our stream_matte_instances (default) or yolov8n_seg_320_fp32 (two-stage: a detector's masks)" };
+    public static readonly Option<string?> Keep = new("--keep") { Description = "Who stays in the picture: all (default), largest (the biggest person; the choice sticks until someone is clearly bigger), or numbers, e.g. 1,3" };
+    public static readonly Option<string?> Remove = new("--remove") { Description = "People to replace by the background, by number, e.g. 2" };
+    public static readonly Option<string?> InstanceOutput = new("--instance-output") { Description = "Folder for each person's matte per frame, DIR/person_ID/FRAME.png (8-bit, full size), for post-production" };
+    public static readonly Option<int> InstanceEvery = new("--instance-every") { Description = "Run the instance network every N frames (the people carry over in between; saves CPU live)", DefaultValueFactory = _ => 1 };
+
     /// <summary>The options of the main command, in --help order.</summary>
     public static readonly Option[] Main =
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
         MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
+        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery,
     ];
 }

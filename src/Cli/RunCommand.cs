@@ -8,6 +8,7 @@ using StreamMatte.Models.Onnx;
 using StreamMatte.Pipeline;
 using StreamMatte.Pipeline.Compositing;
 using StreamMatte.Pipeline.Matte;
+using StreamMatte.Pipeline.People;
 using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Sources;
 using StreamMatte.VirtualCamera;
@@ -26,6 +27,7 @@ internal static class RunCommand
 
         using var source = OpenSource(input, parse);
         using var model = OpenModel(parse);
+        using var peopleModel = settings.People is null ? null : OpenPeopleModel(parse);
         var sinks = new List<IFrameSink>();
         try
         {
@@ -37,9 +39,10 @@ internal static class RunCommand
                 : new FileSink(output, source.Format, transparent ? OutputContent.Transparent : OutputContent.Composite, parse.GetValue(Options.Codec), fillGaps: live));
             if (parse.GetValue(Options.MatteOutput) is { } matteOutput)
                 sinks.Add(new FileSink(matteOutput, source.Format with { AudioFrom = null }, OutputContent.Matte, fillGaps: live));
+            if (settings.People?.OutputDirectory is { } peopleDir) sinks.Add(new PeopleMatteSink(peopleDir));
             IFrameSink sink = sinks.Count == 1 ? sinks[0] : new TeeSink(sinks);
-            var pipeline = new MattingPipeline(source, model, sink, settings);
-            LogConfiguration(source, model, sink, pipeline);
+            var pipeline = new MattingPipeline(source, model, sink, settings, peopleModel);
+            LogConfiguration(source, model, sink, pipeline, peopleModel);
             return Execute(pipeline, source.Format.FrameCount, output);
         }
         finally
@@ -75,7 +78,57 @@ internal static class RunCommand
             EdgeShrink = (float)shrink,
             Feather = Math.Max(0, parse.GetValue(Options.Feather)),
             SkipIdenticalFrames = parse.GetValue(Options.SkipIdentical),
+            People = PeopleOptions(parse),
         };
+    }
+
+    /// <summary>The per-person settings, or null when none of the people options is given.</summary>
+    internal static PeopleSettings? PeopleOptions(ParseResult parse)
+    {
+        string? keep = parse.GetValue(Options.Keep), remove = parse.GetValue(Options.Remove), dir = parse.GetValue(Options.InstanceOutput);
+        bool wanted = parse.GetValue(Options.Instances) || keep != null || remove != null || dir != null || parse.GetValue(Options.PeopleModel) != null;
+        if (!wanted) return null;
+        int every = parse.GetValue(Options.InstanceEvery);
+        if (every is < 1 or > 30) throw new ArgumentException($"--instance-every must be between 1 and 30 frames, got {every}");
+        var settings = new PeopleSettings { RemoveIds = Numbers(remove, "--remove"), OutputDirectory = dir, Every = every };
+        return (keep ?? "all").Trim().ToLowerInvariant() switch
+        {
+            "all" => settings,
+            "largest" => settings with { Keep = KeepPeople.Largest },
+            var ids => settings with { Keep = KeepPeople.Chosen, KeepIds = Numbers(ids, "--keep") },
+        };
+    }
+
+    private static HashSet<int> Numbers(string? text, string option)
+    {
+        var ids = new HashSet<int>();
+        if (string.IsNullOrWhiteSpace(text)) return ids;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (int.TryParse(part, CultureInfo.InvariantCulture, out int id) && id >= 1) ids.Add(id);
+            else throw new ArgumentException($"{option} takes person numbers (1, 2, … as the log shows them){(option == "--keep" ? ", all or largest" : "")}, got '{text}'");
+        return ids;
+    }
+
+    private static IMattingModel OpenPeopleModel(ParseResult parse)
+    {
+        string? modelsDir = parse.GetValue(Options.ModelsDir);
+        var settings = new SessionSettings
+        {
+            Device = SessionSettings.ParseDevice(parse.GetValue(Options.Device) ?? "auto"),
+            IntraOpThreads = parse.GetValue(Options.Threads),
+            AllowSpinning = false,
+        };
+        string name = parse.GetValue(Options.PeopleModel)
+            ?? ModelCatalog.Discover(modelsDir).FirstOrDefault(e => e.IsUsable && e.Family == InstanceMattingModel.FamilyName)?.Path
+            ?? throw new FileNotFoundException($"separating people needs an instance network: models/{InstanceMattingModel.FilePrefix}_*.onnx is missing, or pass --people-model FILE");
+        var model = ModelCatalog.Open(name, settings, modelsDir);
+        if (!model.Capabilities.HasFlag(ModelCapabilities.Instances))
+        {
+            string what = $"{model.Name} ({model.Family})";
+            model.Dispose();
+            throw new ArgumentException($"--people-model {what} does not separate people; use {InstanceMattingModel.FilePrefix}_r18x05 or yolov8n_seg_320_fp32");
+        }
+        return model;
     }
 
     private static IFrameSource OpenSource(string input, ParseResult parse)
@@ -131,7 +184,7 @@ internal static class RunCommand
     }
 
     /// <summary>The effective configuration, once at start: what support needs to reproduce a run.</summary>
-    private static void LogConfiguration(IFrameSource source, IMattingModel model, IFrameSink sink, MattingPipeline pipeline)
+    private static void LogConfiguration(IFrameSource source, IMattingModel model, IFrameSink sink, MattingPipeline pipeline, IMattingModel? peopleModel)
     {
         var s = pipeline.Settings;
         var f = source.Format;
@@ -143,6 +196,8 @@ internal static class RunCommand
         e.WriteLine($"matte      {s.Upsampling.ToString().ToLowerInvariant()} upsampling{(s.Upsampling == Upsampling.Guided ? $" (r={s.Guided.Radius}, eps={s.Guided.Epsilon})" : "")}, " +
                     $"smoothing {s.Smoothing.Strength:0.##}, feather {s.Feather} px, edge shrink {s.EdgeShrink:0.##}{(s.SkipIdenticalFrames ? ", identical frames reuse the matte" : "")}");
         e.WriteLine($"background {s.Composite.Background}, decontaminate {(s.Composite.Decontaminate ? "on" : "off")}, light wrap {s.Composite.LightWrap:0.##}");
+        if (peopleModel != null)
+            e.WriteLine($"people     {peopleModel.Name} ({peopleModel.Family}, {peopleModel.Provider}), {s.People}");
         e.WriteLine($"output     {sink.Description}");
     }
 

@@ -112,6 +112,7 @@ public static class ModelCatalog
         var outputs = session.Outputs.Select(o => o.Name).ToHashSet();
         if (inputs.Contains("src") && inputs.Contains("r1i") && inputs.Contains("downsample_ratio")) return RobustVideoMattingModel.FamilyName;
         if (inputs.Contains("images") && outputs.Contains("protos")) return YoloV8SegModel.FamilyName;
+        if (inputs.Contains("image") && outputs.Contains("scores") && outputs.Contains("alphas")) return InstanceMattingModel.FamilyName;
         string file = session.ModelName.ToLowerInvariant();
         if (file.StartsWith("rvm")) return RobustVideoMattingModel.FamilyName;
         if (file.StartsWith("yolov8") && file.Contains("seg")) return YoloV8SegModel.FamilyName;
@@ -127,6 +128,7 @@ public static class ModelCatalog
         {
             if (family == RobustVideoMattingModel.FamilyName) return new RobustVideoMattingModel(session);
             if (family == YoloV8SegModel.FamilyName) return new YoloV8SegModel(session);
+            if (family == InstanceMattingModel.FamilyName) return new InstanceMattingModel(session);
             var spec = KnownSegmentationModels.Values.FirstOrDefault(s => s.Family == family)
                 ?? throw new ModelContractException($"no adapter for family '{family}'");
             return new SegmentationModel(session, spec);
@@ -153,7 +155,7 @@ public static class ModelCatalog
             session.Dispose();
             throw new ModelContractException(
                 $"'{System.IO.Path.GetFileName(path)}' is not a model stream-matte can run ({io}). Known families: " +
-                string.Join(", ", new[] { RobustVideoMattingModel.FamilyName, YoloV8SegModel.FamilyName }.Concat(KnownSegmentationModels.Values.Select(s => s.Family))) + ".");
+                string.Join(", ", new[] { RobustVideoMattingModel.FamilyName, YoloV8SegModel.FamilyName, InstanceMattingModel.FamilyName }.Concat(KnownSegmentationModels.Values.Select(s => s.Family))) + ".");
         }
         return CreateAdapter(session, family);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using StreamMatte.Models.Contract;
 using StreamMatte.Pipeline.Compositing;
 using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.People;
 using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Sources;
 using StreamMatte.Pipeline.Stages;
@@ -34,10 +35,18 @@ public sealed class MattingPipeline
     private readonly SourceStage _decode;
     private readonly FrameStage[] _stages;
     private readonly SinkStage _output;
+    private readonly PeopleStage? _peopleStage;
+
+    /// <summary>The most people one frame can hold (the instance network's slots are at most this many).</summary>
+    public const int MaxPeople = 20;
     private readonly Compositor _compositor;
     private readonly List<System.Threading.Channels.Channel<Frame>> _links = [];
 
     public MattingPipeline(IFrameSource source, IMattingModel model, IFrameSink sink, PipelineSettings? settings = null)
+        : this(source, model, sink, settings, peopleModel: null) { }
+
+    /// <param name="peopleModel">An instance network (one mask per person) to separate people with; needs <see cref="PipelineSettings.People"/>.</param>
+    public MattingPipeline(IFrameSource source, IMattingModel model, IFrameSink sink, PipelineSettings? settings, IMattingModel? peopleModel)
     {
         _source = source;
         _sink = sink;
@@ -50,13 +59,28 @@ public sealed class MattingPipeline
         _compositor = new Compositor(Settings.Composite);
         _compositor.Configure(format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
 
-        const int links = 5, stageCount = 6;
+        PeopleShape? people = null;
+        if (peopleModel != null)
+        {
+            if (Settings.People is null) throw new ArgumentException("an instance model was given but PipelineSettings.People is not set", nameof(peopleModel));
+            if (!peopleModel.Capabilities.HasFlag(ModelCapabilities.Instances))
+                throw new ArgumentException($"{peopleModel.Name} ({peopleModel.Family}) does not separate people: it has no instance output", nameof(peopleModel));
+            // People are handled at a quarter of the working size: they only split the matte, the detail is the matte's own.
+            people = new PeopleShape(Math.Max(1, WorkingSize.Width / 4), Math.Max(1, WorkingSize.Height / 4), MaxPeople);
+        }
+        else if (Settings.People is not null)
+            throw new ArgumentException("PipelineSettings.People is set but no instance model was given", nameof(settings));
+
+        int stageCount = people is null ? 6 : 7, links = stageCount - 1;
         // Every stage can hold one frame and every link one more; one spare lets the source read ahead.
-        var pool = new FramePool(links + stageCount + 1, format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
+        var pool = new FramePool(links + stageCount + 1, format.Width, format.Height, WorkingSize.Width, WorkingSize.Height, people);
         _context = new PipelineContext(pool, model, Settings, Mode);
         _decode = new SourceStage(_context, source);
         _output = new SinkStage(_context, sink);
-        _stages = [new PreprocessStage(_context), new InferenceStage(_context), new RefineStage(_context), new CompositeStage(_context, _compositor), _output];
+        _peopleStage = people is { } shape ? new PeopleStage(_context, peopleModel!, shape) : null;
+        _stages = _peopleStage is null
+            ? [new PreprocessStage(_context), new InferenceStage(_context), new RefineStage(_context), new CompositeStage(_context, _compositor), _output]
+            : [new PreprocessStage(_context), new InferenceStage(_context), _peopleStage, new RefineStage(_context), new CompositeStage(_context, _compositor), _output];
         var upstream = _decode.Stats;
         var link = Link(_stages[0].Stats);
         _decode.Output = link.Writer;
@@ -86,7 +110,10 @@ public sealed class MattingPipeline
     /// <summary>The small picture the network is given (before the model's own resize, if it has a fixed input).</summary>
     public (int Width, int Height) WorkingSize { get; }
 
-    /// <summary>Per-stage timings, in pipeline order (decode, preprocess, infer, refine, composite, output).</summary>
+    /// <summary>The identity tracker, when the run separates people (numbers handed out, switches).</summary>
+    public People.IdentityTracker? PeopleTracker => _peopleStage?.Tracker;
+
+    /// <summary>Per-stage timings, in pipeline order (decode, preprocess, infer, [people,] refine, composite, output).</summary>
     public IReadOnlyList<StageStats> Stages => [_decode.Stats, .. _stages.Select(s => s.Stats)];
 
     /// <summary>Arrival to output, per frame.</summary>

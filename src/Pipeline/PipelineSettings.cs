@@ -26,6 +26,9 @@ public sealed record PipelineSettings
     public SmoothingSettings Smoothing { get; init; } = new();
     public CompositeSettings Composite { get; init; } = new(new Background.Blur(Background.DefaultBlurRadius));
 
+    /// <summary>Per-person handling (needs an instance model given to the pipeline); null = people are not separated.</summary>
+    public People.PeopleSettings? People { get; init; }
+
     /// <summary>0..0.5: raises the level at which a pixel counts as person, pulling the edge inwards (0 = off).</summary>
     public float EdgeShrink { get; init; }
 

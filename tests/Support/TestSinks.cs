@@ -37,3 +37,20 @@ internal sealed class RecordingSink : IFrameSink
 
     public void Dispose() { }
 }
+
+/// <summary>Keeps a copy of every output picture.</summary>
+internal sealed class ImageCapturingSink : IFrameSink
+{
+    public List<StreamMatte.Imaging.RgbImage> Images { get; } = [];
+    public string Description => "capture";
+
+    public void Write(Frame frame)
+    {
+        var copy = new StreamMatte.Imaging.RgbImage(frame.Image.Width, frame.Image.Height);
+        frame.Image.Pixels.CopyTo(copy.Pixels, 0);
+        Images.Add(copy);
+    }
+
+    public void Complete() { }
+    public void Dispose() { }
+}

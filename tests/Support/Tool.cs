@@ -24,4 +24,19 @@ public static class Tool
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>A picture decoded by ffmpeg as 8-bit grey (the reference reader for the PNGs we write).</summary>
+    public static byte[] ReadGray(string path, int width, int height)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-loglevel", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-" }) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var buffer = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(buffer);
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "ffmpeg did not finish");
+        Assert.True(p.ExitCode == 0, $"ffmpeg could not read {path}: {stderr.Result}");
+        Assert.Equal(width * height, buffer.Length);
+        return buffer.ToArray();
+    }
 }

@@ -1,4 +1,5 @@
 using StreamMatte.Imaging;
+using StreamMatte.Pipeline.People;
 
 namespace StreamMatte.Pipeline.Frames;
 
@@ -10,9 +11,10 @@ namespace StreamMatte.Pipeline.Frames;
 /// </summary>
 public sealed class Frame
 {
-    internal Frame(FramePool pool, int width, int height, int smallWidth, int smallHeight)
+    internal Frame(FramePool pool, int width, int height, int smallWidth, int smallHeight, PeopleShape? people = null)
     {
         Pool = pool;
+        if (people is { } p) People = new PeopleMap(p.Width, p.Height, p.Capacity);
         Image = new RgbImage(width, height);
         Alpha = new FloatPlane(width, height);
         Small = new RgbImage(smallWidth, smallHeight);
@@ -42,6 +44,9 @@ public sealed class Frame
     /// <summary>The model's matte at its own resolution; smoothed in place by the refine stage.</summary>
     internal FloatPlane Matte { get; }
 
+    /// <summary>The people in the frame and their shares of the matte, when the run separates people (else null).</summary>
+    public PeopleMap? People { get; }
+
     /// <summary>The model slot holding this frame's prepared input, or −1.</summary>
     internal int Slot { get; set; } = -1;
 
@@ -64,3 +69,6 @@ public sealed class Frame
         InferenceTicks = 0;
     }
 }
+
+/// <summary>Size of the per-frame people maps: resolution and how many people at most.</summary>
+public readonly record struct PeopleShape(int Width, int Height, int Capacity);

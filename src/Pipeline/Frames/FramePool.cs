@@ -12,14 +12,14 @@ public sealed class FramePool
     private readonly Channel<Frame> _free;
     private int _outstanding;
 
-    public FramePool(int capacity, int width, int height, int smallWidth, int smallHeight)
+    public FramePool(int capacity, int width, int height, int smallWidth, int smallHeight, PeopleShape? people = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         _free = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true }); // only the source rents
         for (int i = 0; i < capacity; i++)
         {
-            var frame = new Frame(this, width, height, smallWidth, smallHeight) { InPool = 1 };
+            var frame = new Frame(this, width, height, smallWidth, smallHeight, people) { InPool = 1 };
             _free.Writer.TryWrite(frame);
         }
     }
