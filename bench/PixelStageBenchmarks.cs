@@ -12,6 +12,7 @@ namespace StreamMatte.Bench;
 /// Run: dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*PixelStage*'
 /// </summary>
 [MemoryDiagnoser]
+[ShortRunJob]
 public class PixelStageBenchmarks
 {
     [Params("1280x720", "1920x1080")]
@@ -48,17 +49,17 @@ public class PixelStageBenchmarks
         _colour = new Compositor(new CompositeSettings(new Background.Color(0, 177, 64)));
     }
 
-    [Benchmark(Description = "preprocess: area shrink to 512 wide")]
-    public void Shrink() => _scaler.Scale(_frame, _small);
+    [Benchmark]
+    public void Preprocess_AreaShrinkTo512Wide() => _scaler.Scale(_frame, _small);
 
-    [Benchmark(Description = "refine: guided upsampling to full size")]
-    public void Guided() => _guided.Upsample(_guide, _matte, _frame, _alpha);
+    [Benchmark]
+    public void Refine_GuidedUpsamplingToFullSize() => _guided.Upsample(_guide, _matte, _frame, _alpha);
 
-    [Benchmark(Description = "composite: blur + decontaminate")]
-    public void CompositeBlur() => _blur.Apply(_frame, _alpha, _small, _matte);
+    [Benchmark]
+    public void Composite_BlurAndDecontaminate() => _blur.Apply(_frame, _alpha, _small, _matte);
 
-    [Benchmark(Description = "composite: colour + decontaminate")]
-    public void CompositeColour() => _colour.Apply(_frame, _alpha, _small, _matte);
+    [Benchmark]
+    public void Composite_ColourAndDecontaminate() => _colour.Apply(_frame, _alpha, _small, _matte);
 
     [GlobalCleanup]
     public void Cleanup()

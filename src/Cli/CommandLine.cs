@@ -43,6 +43,7 @@ public static class CommandLine
         models.SetAction(parse => Guarded(() => ListModels(parse.GetValue(Options.ModelsDir))));
         root.Add(models);
         root.Add(EvalCommand.Build());
+        root.Add(EvalPeopleCommand.Build());
         root.Add(DoctorCommand.Build());
         root.Add(BenchCommand.Build());
         return root;

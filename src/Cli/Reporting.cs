@@ -79,12 +79,12 @@ internal static class Reporting
                     $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
         if (pipeline.PeopleTracker is { } tracker)
             e.WriteLine($"people: {tracker.Identities} numbered over {tracker.Frames} frames the instance network ran on, {tracker.Switches} likely identity switch{(tracker.Switches == 1 ? "" : "es")} (a new number where a lost person was)");
-        e.WriteLine($"stage       p50 ms   p95 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
+        e.WriteLine($"stage       p50 ms   p95 ms   p99 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
         foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
         {
-            var (p50, p95, _) = stage.Percentiles();
+            var (p50, p95, p99) = stage.Percentiles();
             if (stage.Count == 0) continue;   // a run shorter than the warm-up has no timings to show
-            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count + stage.WarmupCount,6}");
+            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {p99,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count + stage.WarmupCount,6}");
         }
     }
 }

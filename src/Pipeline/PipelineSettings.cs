@@ -48,6 +48,13 @@ public sealed record PipelineSettings
     public double SceneCutThreshold { get; init; } = 0.16;
 
     /// <summary>
+    /// Live mode normally uses one model slot: the newest frame is prepared only when the network is free, so it
+    /// never waits behind another (lowest latency; the mask keeps up with the video). True prepares the next frame
+    /// while the network runs, as offline mode always does: a little more throughput, up to one inference more latency.
+    /// </summary>
+    public bool LiveDoubleBuffering { get; init; }
+
+    /// <summary>
     /// The first frames of a run are left out of the timing statistics (JIT compilation and the runtime's first
     /// inferences make them several times slower); they are still processed and counted.
     /// </summary>

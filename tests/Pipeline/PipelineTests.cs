@@ -99,6 +99,32 @@ public class PipelineTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Live_mode_prepares_only_when_the_network_is_free_unless_double_buffering_is_asked_for(bool doubleBuffering)
+    {
+        using var source = new RealtimePacer(new TestPatternSource(160, 120, frameRate: 100, frameCount: 60));
+        var model = new ScriptedModel(opaque: true, inferDelay: TimeSpan.FromMilliseconds(25));
+        var pipeline = new MattingPipeline(source, model, new RecordingSink(), Settings() with { LiveDoubleBuffering = doubleBuffering });
+
+        pipeline.Run();
+
+        Assert.Equal(PipelineMode.Live, pipeline.Mode);
+        // Count the frames prepared while the network was busy with another one: each of those waits behind it.
+        bool inferring = false;
+        int preparedWhileBusy = 0;
+        foreach (var (call, _, _) in model.Calls)
+        {
+            if (call == "infer-start") inferring = true;
+            if (call == "infer-end") inferring = false;
+            if (call == "prepare-start" && inferring) preparedWhileBusy++;
+        }
+        if (doubleBuffering) Assert.True(preparedWhileBusy > 5, $"double buffering should prepare during inference ({preparedWhileBusy} times)");
+        else Assert.Equal(0, preparedWhileBusy);
+        Assert.Equal(0, pipeline.FramesOutstanding);
+    }
+
     [Fact]
     public void A_failing_sink_aborts_the_run_with_its_error_and_returns_every_frame()
     {

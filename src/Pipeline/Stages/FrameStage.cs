@@ -29,18 +29,21 @@ internal abstract class FrameStage(string name, PipelineContext context)
         Frame? held = null;
         try
         {
-            while (await Input.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                while (Input.TryRead(out held))
+                await ReadyAsync().ConfigureAwait(false);
+                if (!Input.TryRead(out held))
                 {
-                    long start = Stopwatch.GetTimestamp();
-                    await ProcessAsync(held).ConfigureAwait(false);
-                    Stats.Record(start, Stopwatch.GetTimestamp());
-                    var done = held;
-                    held = null;
-                    if (Output is null) Context.Release(done);
-                    else await Context.ForwardAsync(Output, done).ConfigureAwait(false);
+                    if (!await Input.WaitToReadAsync().ConfigureAwait(false)) break;
+                    continue;
                 }
+                long start = Stopwatch.GetTimestamp();
+                await ProcessAsync(held).ConfigureAwait(false);
+                Stats.Record(start, Stopwatch.GetTimestamp());
+                var done = held;
+                held = null;
+                if (Output is null) Context.Release(done);
+                else await Context.ForwardAsync(Output, done).ConfigureAwait(false);
             }
             Output?.TryComplete();
         }
@@ -53,6 +56,17 @@ internal abstract class FrameStage(string name, PipelineContext context)
         {
             if (held != null) Context.Release(held);
             while (Input.TryRead(out var left)) Context.Release(left);
+            OnStopped();
         }
     }
+
+    /// <summary>
+    /// Waits for what the next frame will need before taking it from the input (not timed as work). In live mode
+    /// this is what makes the newest frame the one processed: a stage that waited with a frame in hand would
+    /// process a stale one.
+    /// </summary>
+    protected virtual ValueTask ReadyAsync() => default;
+
+    /// <summary>Gives back anything <see cref="ReadyAsync"/> reserved when the loop ends.</summary>
+    protected virtual void OnStopped() { }
 }

@@ -15,6 +15,25 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
     private readonly SceneChangeDetector _changes = new();
     private int _reusedInARow;
     private bool _haveMatte;
+    private int _reservedSlot = -1;
+
+    /// <summary>
+    /// Live mode: a free model slot is taken before the next frame is, so the frame prepared is the newest one;
+    /// waiting for a slot with a frame in hand would send the network a picture as old as one inference.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    protected override async ValueTask ReadyAsync()
+    {
+        if (Context.Mode != PipelineMode.Live || _reservedSlot >= 0) return;
+        _reservedSlot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
+    }
+
+    protected override void OnStopped()
+    {
+        if (_reservedSlot < 0) return;
+        Context.FreeSlots.Writer.TryWrite(_reservedSlot);
+        _reservedSlot = -1;
+    }
 
     // Pooled: this method suspends whenever both slots are busy, and must not allocate a state machine each time.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -33,7 +52,8 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
         }
         _reusedInARow = 0;
         _haveMatte = true;
-        frame.Slot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
+        if (_reservedSlot >= 0) (frame.Slot, _reservedSlot) = (_reservedSlot, -1);
+        else frame.Slot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
         Context.Model.Prepare(frame.Small, frame.Slot);
     }
 }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using StreamMatte.Imaging;
+using StreamMatte.Models.Contract;
+using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Video;
+
+namespace StreamMatte.Pipeline.Evaluation;
+
+/// <summary>How well a model separates people, on real photos with one hand-drawn mask per person.</summary>
+public sealed record PeopleScores(string Model, string Family)
+{
+    public int Images { get; set; }
+    public int People { get; set; }
+    public int Predicted { get; set; }
+    /// <summary>Paper 003's REC_TH = matched at IoU > TH / people, ACC_TH = matched at IoU > TH / predicted.</summary>
+    public double Recall50 { get; set; } = double.NaN;
+    public double Precision50 { get; set; } = double.NaN;
+    public double Recall75 { get; set; } = double.NaN;
+    public double Precision75 { get; set; } = double.NaN;
+    /// <summary>Mean over the real people of the IoU with the prediction matched to them (0 when none is).</summary>
+    public double MeanIou { get; set; } = double.NaN;
+    public double InferP50Ms { get; set; } = double.NaN;
+}
+
+/// <summary>
+/// Scores instance models on ../shared/data/seg/coco_person (COCO photos, masks_instance: 0 background, 1..N one per
+/// person). Each photo is shrunk to the working size, each predicted person's mask is brought to the label's size
+/// and taken at 0.5, and predictions are matched one-to-one to people by IoU, best pairs first (the digest's
+/// reading of paper 003's metrics). None of these photos is used in training (training/instance_data.py).
+/// </summary>
+public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<string>? progress = null)
+{
+    private readonly MatteResampler _resampler = new();
+
+    public IReadOnlyList<PeopleScores> Run(IReadOnlyList<IMattingModel> models)
+    {
+        string images = Path.Combine(dataDir, "seg", "coco_person", "images");
+        if (!Directory.Exists(images)) throw new DirectoryNotFoundException($"{images} does not exist (give --data, e.g. ../shared/data)");
+        var photos = Directory.GetFiles(images, "*.jpg").Order()
+            .Select(p => (Image: p, Mask: Path.Combine(dataDir, "seg", "coco_person", "masks_instance", Path.GetFileNameWithoutExtension(p) + ".png")))
+            .Where(p => File.Exists(p.Mask)).ToList();
+        if (photos.Count == 0) throw new FileNotFoundException($"no photos with per-person masks in {images}");
+        var scores = models.Select(m => new PeopleScores(m.Name, m.Family)).ToList();
+        var counts = models.Select(_ => new double[5]).ToList();   // matched@0.5, matched@0.75, Σ IoU, predicted, people
+        var times = models.Select(_ => new List<double>()).ToList();
+        for (int i = 0; i < photos.Count; i++)
+        {
+            progress?.Invoke($"photo {i + 1}/{photos.Count} {Path.GetFileName(photos[i].Image)}");
+            var truth = LoadInstances(photos[i].Mask, out int w, out int h);
+            var picture = LoadWorking(photos[i].Image);
+            for (int m = 0; m < models.Count; m++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var output = models[m].Process(picture);
+                times[m].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                var predicted = new List<bool[]>();
+                foreach (var person in output.Instances)
+                {
+                    var atLabel = new FloatPlane(w, h);
+                    _resampler.Resample(person.Mask, atLabel);
+                    predicted.Add(atLabel.Data.Select(v => v > 0.5f).ToArray());
+                }
+                var ious = Match(truth, predicted);
+                counts[m][0] += ious.Count(v => v > 0.5);
+                counts[m][1] += ious.Count(v => v > 0.75);
+                counts[m][2] += ious.Sum();
+                counts[m][3] += predicted.Count;
+                counts[m][4] += truth.Count;
+            }
+        }
+        for (int m = 0; m < models.Count; m++)
+        {
+            var c = counts[m];
+            var s = scores[m];
+            s.Images = photos.Count;
+            s.People = (int)c[4];
+            s.Predicted = (int)c[3];
+            s.Recall50 = c[0] / c[4];
+            s.Recall75 = c[1] / c[4];
+            s.Precision50 = c[3] > 0 ? c[0] / c[3] : 0;
+            s.Precision75 = c[3] > 0 ? c[1] / c[3] : 0;
+            s.MeanIou = c[2] / c[4];
+            var sorted = times[m].Order().ToList();
+            s.InferP50Ms = sorted[sorted.Count / 2];
+        }
+        return scores;
+    }
+
+    /// <summary>One-to-one matching, highest IoU first; returns each real person's IoU with their match (0 if none).</summary>
+    public static double[] Match(IReadOnlyList<bool[]> truth, IReadOnlyList<bool[]> predicted)
+    {
+        var pairs = new List<(double Iou, int T, int P)>();
+        for (int t = 0; t < truth.Count; t++)
+            for (int p = 0; p < predicted.Count; p++)
+            {
+                double iou = Iou(truth[t], predicted[p]);
+                if (iou > 0) pairs.Add((iou, t, p));
+            }
+        var result = new double[truth.Count];
+        var usedT = new bool[truth.Count];
+        var usedP = new bool[predicted.Count];
+        foreach (var (iou, t, p) in pairs.OrderByDescending(x => x.Iou))
+        {
+            if (usedT[t] || usedP[p]) continue;
+            usedT[t] = usedP[p] = true;
+            result[t] = iou;
+        }
+        return result;
+    }
+
+    private static double Iou(bool[] a, bool[] b)
+    {
+        int inter = 0, union = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] && b[i]) inter++;
+            if (a[i] || b[i]) union++;
+        }
+        return union == 0 ? 0 : (double)inter / union;
+    }
+
+    private static List<bool[]> LoadInstances(string path, out int width, out int height)
+    {
+        var ids = VideoReader.LoadImage(path);   // native size: ids must not be interpolated
+        (width, height) = (ids.Width, ids.Height);
+        int n = width * height;
+        var people = new Dictionary<byte, bool[]>();
+        for (int i = 0; i < n; i++)
+        {
+            byte id = ids.Pixels[3 * i];
+            if (id == 0) continue;
+            if (!people.TryGetValue(id, out var mask)) people[id] = mask = new bool[n];
+            mask[i] = true;
+        }
+        return people.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+    }
+
+    private RgbImage LoadWorking(string path)
+    {
+        var info = MediaInfo.Probe(path);
+        double s = Math.Min(1.0, (double)longSide / Math.Max(info.Width, info.Height));
+        int w = Math.Max(2, (int)Math.Round(info.Width * s / 2) * 2), h = Math.Max(2, (int)Math.Round(info.Height * s / 2) * 2);
+        return VideoReader.LoadImage(path, (w, h));
+    }
+}
