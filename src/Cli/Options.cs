@@ -45,11 +45,14 @@ internal static class Options
     public static readonly Option<string?> InstanceOutput = new("--instance-output") { Description = "Folder for each person's matte per frame, DIR/person_ID/FRAME.png (8-bit, full size), for post-production" };
     public static readonly Option<int> InstanceEvery = new("--instance-every") { Description = "Run the instance network every N frames (the people carry over in between; saves CPU live)", DefaultValueFactory = _ => 1 };
 
+    public static readonly Option<bool> LiveDoubleBuffering = new("--live-double-buffering") { Description = "Live: prepare the next frame while the network runs (a little more fps, up to one inference more latency); off by default so the mask keeps up with the video" };
+    public static readonly Option<int> StatsWarmup = new("--stats-warmup") { Description = "Frames left out of the timing statistics at start (JIT, first inferences)", DefaultValueFactory = _ => 30 };
+
     /// <summary>The options of the main command, in --help order.</summary>
     public static readonly Option[] Main =
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
         MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
-        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery,
+        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, LiveDoubleBuffering, StatsWarmup,
     ];
 }

@@ -79,6 +79,8 @@ internal static class RunCommand
             Feather = Math.Max(0, parse.GetValue(Options.Feather)),
             SkipIdenticalFrames = parse.GetValue(Options.SkipIdentical),
             People = PeopleOptions(parse),
+            LiveDoubleBuffering = parse.GetValue(Options.LiveDoubleBuffering),
+            StatsWarmupFrames = Math.Max(0, parse.GetValue(Options.StatsWarmup)),
         };
     }
 
@@ -190,7 +192,7 @@ internal static class RunCommand
         var f = source.Format;
         var e = Console.Error;
         e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? $", {n} frames" : "")}");
-        e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(pipeline.Mode == PipelineMode.Live ? " (newest frame wins; drops counted)" : " (every frame, in order)")}");
+        e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(pipeline.Mode == PipelineMode.Live ? $" (newest frame wins; drops counted; {(s.LiveDoubleBuffering ? "double-buffered" : "one model slot: the newest frame goes to the network")})" : " (every frame, in order, double-buffered)")}");
         e.WriteLine($"model      {model.Name} ({model.Family}), working size {pipeline.WorkingSize.Width}x{pipeline.WorkingSize.Height}, network input {model.InputSize.Width}x{model.InputSize.Height}");
         e.WriteLine($"provider   {model.Provider}{Attempts(model)}");
         e.WriteLine($"matte      {s.Upsampling.ToString().ToLowerInvariant()} upsampling{(s.Upsampling == Upsampling.Guided ? $" (r={s.Guided.Radius}, eps={s.Guided.Epsilon})" : "")}, " +
