@@ -7,8 +7,9 @@ namespace StreamMatte.Bench;
 
 /// <summary>
 /// The pixel stages alone, per frame, single-threaded, on a synthetic frame with a person-shaped matte (an
-/// ellipse with a soft edge) and a 512-wide working size: shrink for the network (preprocess), guided
-/// upsampling of the matte (refine), and compositing. Not end-to-end (no decode, model or encode).
+/// ellipse with a soft edge) and a 512-wide working size: shrink for the network (preprocess), temporal smoothing and
+/// guided upsampling of the matte (refine), and compositing. Not end-to-end (no decode, model or encode: see
+/// VideoIoBenchmarks and ModelInferenceBenchmarks for those stages).
 /// Run: dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*PixelStage*'
 /// </summary>
 [MemoryDiagnoser]
@@ -23,6 +24,7 @@ public class PixelStageBenchmarks
     private FloatImage _guide = null!;
     private readonly AreaScaler _scaler = new();
     private readonly GuidedUpsampler _guided = new(new GuidedFilterSettings());
+    private readonly TemporalSmoother _smoother = new(new SmoothingSettings());
     private Compositor _blur = null!, _colour = null!;
 
     [GlobalSetup]
@@ -51,6 +53,10 @@ public class PixelStageBenchmarks
 
     [Benchmark]
     public void Preprocess_AreaShrinkTo512Wide() => _scaler.Scale(_frame, _small);
+
+    /// <summary>Temporal smoothing runs at the matte's own size (the working size), the same for any frame size.</summary>
+    [Benchmark]
+    public void Refine_TemporalSmoothingAtWorkingSize() => _smoother.Apply(_matte, _guide, sceneCut: false);
 
     [Benchmark]
     public void Refine_GuidedUpsamplingToFullSize() => _guided.Upsample(_guide, _matte, _frame, _alpha);

@@ -6,14 +6,15 @@
 # 3. training (train.py; seeds fixed; resumes from training/cache/run/last.pt)
 # 4. export the final weights (last.pt: not picked by held-out score, so the held-out figures stay unbiased) to ONNX (fp32) and int8 (QDQ) into models/
 # 5. `stream-matte eval` against the teacher, JSON into training/cache/eval.json
+# 6. the instance network (train_instance.py, export_instance.py) and `stream-matte eval-people`
 # Needs Debian's python3-torch, python3-onnx, python3-numpy, python3-pil (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
-if ! $PY -c "import torch, onnx, numpy, PIL" 2>/dev/null; then
-  echo "[reproduce] installing python3-torch python3-onnx python3-numpy python3-pil (apt)"
+if ! $PY -c "import torch, onnx, numpy, PIL, scipy" 2>/dev/null; then
+  echo "[reproduce] installing python3-torch python3-onnx python3-numpy python3-pil python3-scipy (apt)"
   as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends python3-torch python3-onnx python3-numpy python3-pil >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends python3-torch python3-onnx python3-numpy python3-pil python3-scipy >/dev/null
 fi
 STEPS=${STEPS:-7000}
 NAME=stream_matte_student_r18x05
@@ -25,3 +26,9 @@ $PY training/train.py --steps "$STEPS"
 $PY training/export.py training/cache/run/last.pt models/$NAME.onnx
 $PY training/quantize.py training/cache/run/last.pt models/${NAME}_int8.onnx
 ./stream-matte eval -m models/$NAME.onnx -m models/${NAME}_int8.onnx --models-dir ../shared/models --json training/cache/eval.json
+# 6. the instance network (E2E-HIM-lite): encoder from the student, multi-person composites of the teacher's cut-outs,
+#    a time budget (the cosine schedule ends with it), then export and the people metrics on coco_person
+INSTANCE_MINUTES=${INSTANCE_MINUTES:-125}
+$PY training/train_instance.py --steps 12000 --minutes "$INSTANCE_MINUTES"
+$PY training/export_instance.py training/cache/instance_run/last.pt models/stream_matte_instances_r18x05.onnx
+./stream-matte eval-people -m models/stream_matte_instances_r18x05.onnx -m yolov8n_seg_320_fp32 --models-dir ../shared/models --json training/cache/eval_people.json
