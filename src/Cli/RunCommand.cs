@@ -114,12 +114,7 @@ internal static class RunCommand
     private static IMattingModel OpenPeopleModel(ParseResult parse)
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
-        var settings = new SessionSettings
-        {
-            Device = SessionSettings.ParseDevice(parse.GetValue(Options.Device) ?? "auto"),
-            IntraOpThreads = parse.GetValue(Options.Threads),
-            AllowSpinning = false,
-        };
+        var settings = Session(parse);
         string name = parse.GetValue(Options.PeopleModel)
             ?? ModelCatalog.Discover(modelsDir).FirstOrDefault(e => e.IsUsable && e.Family == InstanceMattingModel.FamilyName)?.Path
             ?? throw new FileNotFoundException($"separating people needs an instance network: models/{InstanceMattingModel.FilePrefix}_*.onnx is missing, or pass --people-model FILE");
@@ -170,15 +165,17 @@ internal static class RunCommand
         throw new ArgumentException($"--size must look like 1280x720, got '{text}'");
     }
 
+    private static SessionSettings Session(ParseResult parse) => new()
+    {
+        Device = SessionSettings.ParseDevice(parse.GetValue(Options.Device) ?? "auto"),
+        IntraOpThreads = parse.GetValue(Options.Threads),
+        AllowSpinning = false, // the cores are shared with ffmpeg's decoder and encoder, the pixel stages and a second model
+    };
+
     private static IMattingModel OpenModel(ParseResult parse)
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
-        var settings = new SessionSettings
-        {
-            Device = SessionSettings.ParseDevice(parse.GetValue(Options.Device) ?? "auto"),
-            IntraOpThreads = parse.GetValue(Options.Threads),
-            AllowSpinning = false, // the cores are shared with ffmpeg's decoder and encoder and the pixel stages
-        };
+        var settings = Session(parse);
         string name = parse.GetValue(Options.Model)
             ?? ModelCatalog.DefaultModel(modelsDir)?.Path
             ?? throw new FileNotFoundException("no model found: pass --model FILE, or --models-dir DIR (e.g. ../shared/models); `stream-matte models` lists what is found");

@@ -139,10 +139,13 @@ public sealed class Evaluator(EvalOptions options)
         }
     }
 
-    private RgbImage LoadWorking(string path)
+    private RgbImage LoadWorking(string path) => LoadPicture(path, options.LongSide);
+
+    /// <summary>A photo shrunk (never enlarged) so its long side is <paramref name="longSide"/>, both sides even: the pipeline's working picture.</summary>
+    internal static RgbImage LoadPicture(string path, int longSide)
     {
         var info = MediaInfo.Probe(path);
-        double s = Math.Min(1.0, (double)options.LongSide / Math.Max(info.Width, info.Height));
+        double s = Math.Min(1.0, (double)longSide / Math.Max(info.Width, info.Height));
         int w = Math.Max(2, (int)Math.Round(info.Width * s / 2) * 2), h = Math.Max(2, (int)Math.Round(info.Height * s / 2) * 2);
         return VideoReader.LoadImage(path, (w, h));
     }

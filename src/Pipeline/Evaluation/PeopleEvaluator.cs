@@ -47,7 +47,7 @@ public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<s
         {
             progress?.Invoke($"photo {i + 1}/{photos.Count} {Path.GetFileName(photos[i].Image)}");
             var truth = LoadInstances(photos[i].Mask, out int w, out int h);
-            var picture = LoadWorking(photos[i].Image);
+            var picture = Evaluator.LoadPicture(photos[i].Image, longSide);
             for (int m = 0; m < models.Count; m++)
             {
                 long start = Stopwatch.GetTimestamp();
@@ -133,13 +133,5 @@ public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<s
             mask[i] = true;
         }
         return people.OrderBy(p => p.Key).Select(p => p.Value).ToList();
-    }
-
-    private RgbImage LoadWorking(string path)
-    {
-        var info = MediaInfo.Probe(path);
-        double s = Math.Min(1.0, (double)longSide / Math.Max(info.Width, info.Height));
-        int w = Math.Max(2, (int)Math.Round(info.Width * s / 2) * 2), h = Math.Max(2, (int)Math.Round(info.Height * s / 2) * 2);
-        return VideoReader.LoadImage(path, (w, h));
     }
 }
