@@ -68,7 +68,10 @@ internal static class Reporting
         text.Append(" ms p50/p95 |");
         var (l50, l95, _) = pipeline.Latency.Percentiles();
         var (a50, a95, _) = pipeline.AddedLatency.Percentiles();
-        text.Append($" latency {l50:0}/{l95:0} ms (+{a50:0}/{a95:0} beyond inference) | dropped {pipeline.FramesDropped}");
+        text.Append(double.IsNaN(l50)
+            ? $" latency: warming up (first {pipeline.Settings.StatsWarmupFrames} frames not timed)"
+            : $" latency {l50:0}/{l95:0} ms (+{a50:0}/{a95:0} beyond inference)");
+        text.Append($" | dropped {pipeline.FramesDropped}");
         return text.ToString();
     }
 

@@ -88,10 +88,10 @@ internal static class RunCommand
     internal static PeopleSettings? PeopleOptions(ParseResult parse)
     {
         string? keep = parse.GetValue(Options.Keep), remove = parse.GetValue(Options.Remove), dir = parse.GetValue(Options.InstanceOutput);
-        bool wanted = parse.GetValue(Options.Instances) || keep != null || remove != null || dir != null || parse.GetValue(Options.PeopleModel) != null;
-        if (!wanted) return null;
         int every = parse.GetValue(Options.InstanceEvery);
         if (every is < 1 or > 30) throw new ArgumentException($"--instance-every must be between 1 and 30 frames, got {every}");
+        bool wanted = parse.GetValue(Options.Instances) || keep != null || remove != null || dir != null || parse.GetValue(Options.PeopleModel) != null;
+        if (!wanted) return null;
         var settings = new PeopleSettings { RemoveIds = Numbers(remove, "--remove"), OutputDirectory = dir, Every = every };
         return (keep ?? "all").Trim().ToLowerInvariant() switch
         {
