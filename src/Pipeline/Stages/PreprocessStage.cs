@@ -6,8 +6,9 @@ namespace StreamMatte.Pipeline.Stages;
 
 /// <summary>
 /// Preprocess: shrinks the frame to the network's working size (area filter), notices scene cuts and
-/// near-identical pictures, and writes the network input into a free model slot. With two slots this runs
-/// for frame t+1 while the inference stage runs frame t (double-buffered tensors).
+/// near-identical pictures, and writes the network input into a free model slot. Offline, with two slots, this runs
+/// for frame t+1 while the inference stage runs frame t (double-buffered tensors); live, with one slot (the default),
+/// the slot is taken first and then the newest frame, so the network always gets the latest picture.
 /// </summary>
 internal sealed class PreprocessStage(PipelineContext context) : FrameStage("preprocess", context)
 {
