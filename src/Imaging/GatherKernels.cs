@@ -39,14 +39,19 @@ public static class GatherKernels
     /// One full-resolution row of the guided filter's output, fused: a and b (interleaved pairs in
     /// <paramref name="coefficients"/>) sampled at the taps, the pixel's luma from rgb24, q = a·Y + b clamped to 0..1.
     /// </summary>
-    public static unsafe void GuidedRow(ReadOnlySpan<float> coefficients, BilinearTaps columns, ReadOnlySpan<byte> rgb, Span<float> dst)
+    public static void GuidedRow(ReadOnlySpan<float> coefficients, BilinearTaps columns, ReadOnlySpan<byte> rgb, Span<float> dst) =>
+        GuidedRow(coefficients, columns.First, columns.Second, columns.Weight, rgb, dst);
+
+    /// <summary>The same for part of a row: the taps, pixels and output of that part (taps index the whole coefficient row).</summary>
+    public static unsafe void GuidedRow(ReadOnlySpan<float> coefficients, ReadOnlySpan<int> first, ReadOnlySpan<int> second, ReadOnlySpan<float> weight,
+        ReadOnlySpan<byte> rgb, Span<float> dst)
     {
         const float R = Luma.R, G = Luma.G, B = Luma.B;
         int n = dst.Length;
-        if (columns.First.Length < n || rgb.Length < 3 * n) throw new ArgumentException("row sizes do not match the configured taps");
+        if (first.Length < n || second.Length < n || weight.Length < n || rgb.Length < 3 * n) throw new ArgumentException("row sizes do not match the configured taps");
         int x = 0;
-        fixed (float* ab = coefficients, o = dst, wx = columns.Weight)
-        fixed (int* i0 = columns.First, i1 = columns.Second)
+        fixed (float* ab = coefficients, o = dst, wx = weight)
+        fixed (int* i0 = first, i1 = second)
         fixed (byte* p = rgb)
         {
             if (Avx2.IsSupported)

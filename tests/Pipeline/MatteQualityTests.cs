@@ -14,6 +14,35 @@ namespace StreamMatte.Tests.Pipeline;
 public class MatteQualityTests(ITestOutputHelper output)
 {
     [Fact]
+    public void Guided_upsampling_skipping_clear_person_and_background_equals_the_per_pixel_pass()
+    {
+        const int w = 1280, h = 720, lw = 256, lh = 144;
+        var rng = new Random(11);
+        var picture = new RgbImage(w, h);
+        rng.NextBytes(picture.Pixels);
+        var small = new RgbImage(lw, lh);
+        new AreaScaler().Scale(picture, small);
+        var matte = new FloatPlane(lw, lh);
+        for (int y = 0; y < lh; y++)   // a person-like blob with a soft edge, and clear 0 and 1 elsewhere
+            for (int x = 0; x < lw; x++)
+            {
+                double d = Math.Sqrt(Math.Pow((x - lw / 2.0) / (lw * 0.2), 2) + Math.Pow((y - lh) / (lh * 0.7), 2));
+                matte[x, y] = (float)Math.Clamp((1 - d) * 8 + 0.5, 0, 1);
+            }
+        var guide = new FloatImage(lw, lh, 1);
+        Luma.Extract(small, guide);
+        var skipping = new FloatPlane(w, h);
+        var plain = new FloatPlane(w, h);
+        new GuidedUpsampler(new GuidedFilterSettings()).Upsample(guide, matte, picture, skipping);
+        new GuidedUpsampler(new GuidedFilterSettings()) { SkipFlatRuns = false }.Upsample(guide, matte, picture, plain);
+
+        for (int i = 0; i < plain.Data.Length; i++) Assert.Equal(plain.Data[i], skipping.Data[i], 5);
+        Assert.Contains(plain.Data, v => v == 0);            // the test covers all three kinds of stretch
+        Assert.Contains(plain.Data, v => v == 1);
+        Assert.Contains(plain.Data, v => v > 0.05f && v < 0.95f);
+    }
+
+    [Fact]
     public void Guided_upsampling_puts_the_edge_where_the_picture_has_it_bilinear_does_not()
     {
         const int w = 640, h = 360, lw = 128, lh = 72;

@@ -63,8 +63,51 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         for (int y = 0; y < picture.Height; y++)
         {
             _sampler.SelectRow(_coefficients, y);
-            GatherKernels.GuidedRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
+            if (SkipFlatRuns) UpsampleRowSkippingFlatRuns(_sampler.SelectedRow, picture.Row(y), alpha.Row(y));
+            else GatherKernels.GuidedRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
         }
+    }
+
+    /// <summary>Off only to check the skipping against the plain per-pixel pass.</summary>
+    internal bool SkipFlatRuns { get; set; } = true;
+
+    /// <summary>
+    /// Most of a frame is clearly person or clearly background: where a low-resolution column's q = a·Y + b is ≤ 0 (or
+    /// ≥ 1) for every luma Y in 0..1, the clamped output is exactly 0 (or 1) whatever the pixel, and so is everything
+    /// interpolated between two such columns. Those stretches are filled without reading a pixel; only the rest
+    /// (the edges) run the per-pixel kernel. The result is identical to the plain pass.
+    /// </summary>
+    private void UpsampleRowSkippingFlatRuns(ReadOnlySpan<float> coefficients, ReadOnlySpan<byte> rgb, Span<float> dst)
+    {
+        var flat = _flat.AsSpan();
+        for (int j = 0; j < flat.Length; j++)
+        {
+            float a = coefficients[2 * j], b = coefficients[2 * j + 1];
+            float lo = Math.Min(b, b + a), hi = Math.Max(b, b + a);
+            flat[j] = hi <= 0 ? (sbyte)0 : lo >= 1 ? (sbyte)1 : (sbyte)-1;
+        }
+        var columns = _sampler.Columns;
+        int segments = _segmentStart.Length - 1;
+        for (int s = 0; s < segments;)
+        {
+            int kind = Kind(s);
+            int e = s + 1;
+            while (e < segments && Kind(e) == kind) e++;
+            int x0 = _segmentStart[s], x1 = _segmentStart[e];
+            var part = dst[x0..x1];
+            if (kind == 0) part.Clear();
+            else if (kind == 1) part.Fill(1f);
+            else GatherKernels.GuidedRow(coefficients, columns.First.AsSpan(x0, x1 - x0), columns.Second.AsSpan(x0, x1 - x0),
+                columns.Weight.AsSpan(x0, x1 - x0), rgb[(3 * x0)..(3 * x1)], part);
+            s = e;
+        }
+    }
+
+    /// <summary>0 or 1 when both columns a stretch reads give that exact output, else −1 (compute per pixel).</summary>
+    private int Kind(int segment)
+    {
+        int k0 = _flat[_segmentFirst[segment]], k1 = _flat[_segmentSecond[segment]];
+        return k0 == k1 ? k0 : -1;
     }
 
     private void Configure(int w, int h, int fullWidth, int fullHeight)
@@ -75,5 +118,27 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             _coefficients = new FloatImage(w, h, 2);
         }
         _sampler.Configure(w, h, 2, fullWidth, fullHeight);
+        if (_flat.Length != w || _segmentStart.Length == 0 || _segmentStart[^1] != fullWidth) ComputeSegments(w);
+    }
+
+    private sbyte[] _flat = [];
+    private int[] _segmentStart = [], _segmentFirst = [], _segmentSecond = [];   // full-resolution stretches reading the same two columns
+
+    private void ComputeSegments(int lowWidth)
+    {
+        _flat = new sbyte[lowWidth];
+        var columns = _sampler.Columns;
+        var starts = new List<int>();
+        var first = new List<int>();
+        var second = new List<int>();
+        for (int x = 0; x < columns.First.Length; x++)
+            if (x == 0 || columns.First[x] != columns.First[x - 1] || columns.Second[x] != columns.Second[x - 1])
+            {
+                starts.Add(x);
+                first.Add(columns.First[x] / 2);    // the taps index interleaved (a, b) pairs
+                second.Add(columns.Second[x] / 2);
+            }
+        starts.Add(columns.First.Length);
+        (_segmentStart, _segmentFirst, _segmentSecond) = (starts.ToArray(), first.ToArray(), second.ToArray());
     }
 }
