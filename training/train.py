@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 import data
+from common import start_run
 from student import Student
 
 p = argparse.ArgumentParser()
@@ -35,17 +36,7 @@ p.add_argument("--seed", type=int, default=2026)
 p.add_argument("--eval-every", type=int, default=1000)
 args = p.parse_args()
 
-torch.set_num_threads(args.threads)
-random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
-device = "cuda" if torch.cuda.is_available() else "cpu"
-os.makedirs(args.run, exist_ok=True)
-log_file = open(f"{args.run}/log.txt", "a")
-
-
-def log(msg):
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    log_file.write(line + "\n"); log_file.flush()
+device, log = start_run(args.run, args.threads, args.seed)
 
 
 ds = torch.load(args.dataset)

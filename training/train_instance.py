@@ -14,14 +14,13 @@ repeatable schedule). Logs to <run>/log.txt; checkpoints every 250 steps.
 import argparse
 import math
 import os
-import random
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from common import start_run
 from instance import InstanceMatting, assemble
 from instance_data import Synthesiser, load_pool
 
@@ -39,17 +38,7 @@ p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seed", type=int, default=2026)
 args = p.parse_args()
 
-torch.set_num_threads(args.threads)
-random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
-device = "cuda" if torch.cuda.is_available() else "cpu"
-os.makedirs(args.run, exist_ok=True)
-log_file = open(f"{args.run}/log.txt", "a")
-
-
-def log(msg):
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    log_file.write(line + "\n"); log_file.flush()
+device, log = start_run(args.run, args.threads, args.seed)
 
 
 cutouts, photos, backgrounds, sources = load_pool(args.shared, args.labels)

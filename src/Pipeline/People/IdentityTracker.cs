@@ -42,17 +42,12 @@ public sealed class IdentityTracker
     public IdentityTracker(int width, int height, int maxPeople, PeopleSettings settings)
     {
         _settings = settings;
-        Width = width;
-        Height = height;
         _tracks = new Track[2 * maxPeople];
         for (int i = 0; i < _tracks.Length; i++) _tracks[i] = new Track(width, height);
         _detections = new FloatPlane[maxPeople];
         for (int i = 0; i < maxPeople; i++) _detections[i] = new FloatPlane(width, height);
         _detectionMatched = new bool[maxPeople];
     }
-
-    public int Width { get; }
-    public int Height { get; }
 
     /// <summary>Frames given to <see cref="Update"/>.</summary>
     public long Frames { get; private set; }

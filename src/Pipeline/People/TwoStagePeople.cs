@@ -19,6 +19,7 @@ public sealed class TwoStagePeople(IMattingModel detector, IMattingModel matting
     private RgbImage? _crop, _region;
     private readonly MatteResampler _resampler = new();
     private readonly List<FloatPlane> _mattes = [];
+    private readonly FloatPlane _inBox = new(1, 1);   // a crop's matte at its box's size
 
     /// <summary>The people of the last <see cref="Run"/>: each one's matte at the frame's size.</summary>
     public IReadOnlyList<FloatPlane> Mattes => _mattes.GetRange(0, Count);
@@ -44,9 +45,9 @@ public sealed class TwoStagePeople(IMattingModel detector, IMattingModel matting
             var target = _mattes[Count];
             target.Resize(frame.Width, frame.Height);
             Array.Clear(target.Data);
-            var inBox = new FloatPlane(w, h);
-            _resampler.Resample(alpha, inBox);
-            for (int y = 0; y < h; y++) inBox.Row(y).CopyTo(target.Row(y0 + y).Slice(x0, w));
+            _inBox.Resize(w, h);
+            _resampler.Resample(alpha, _inBox);
+            for (int y = 0; y < h; y++) _inBox.Row(y).CopyTo(target.Row(y0 + y).Slice(x0, w));
             Count++;
         }
         return Count;

@@ -15,7 +15,7 @@ public sealed class PeopleMatteSink : IFrameSink
     private readonly string _directory;
     private readonly GrayPngWriter _png = new();
     private readonly BilinearRowSampler _sampler = new();
-    private readonly HashSet<int> _created = [];
+    private readonly HashSet<int> _folders = [];   // people whose folder exists
     private FloatImage _share = new(1, 1, 1);
     private float[] _shareRow = [];
     private byte[] _pixels = [];
@@ -27,9 +27,6 @@ public sealed class PeopleMatteSink : IFrameSink
     }
 
     public string Description => $"{_directory}/person_ID/FRAME.png (each person's α)";
-
-    /// <summary>People written so far (their numbers).</summary>
-    public IReadOnlyCollection<int> People => _created;
 
     public void Write(Frame frame)
     {
@@ -52,7 +49,7 @@ public sealed class PeopleMatteSink : IFrameSink
                 for (int x = 0; x < w; x++) row[x] = PixelKernels.ToByte(alpha[x] * _shareRow[x] * 255);
             }
             string folder = Path.Combine(_directory, $"person_{id:D2}");
-            if (_created.Add(id)) Directory.CreateDirectory(folder);
+            if (_folders.Add(id)) Directory.CreateDirectory(folder);
             _png.Write(Path.Combine(folder, $"{frame.Index:D6}.png"), _pixels, w, h);
         }
     }

@@ -30,7 +30,6 @@ internal sealed class PeopleStage : FrameStage
     }
 
     public IdentityTracker Tracker => _tracker;
-    public PeopleSplitter Splitter => _splitter;
 
     protected override ValueTask ProcessAsync(Frame frame)
     {

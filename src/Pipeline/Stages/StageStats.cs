@@ -10,7 +10,6 @@ namespace StreamMatte.Pipeline.Stages;
 /// </summary>
 public sealed class StageStats(string name)
 {
-    private long _warmupLeft;
     private const int Window = 512;
     private readonly float[] _ring = new float[Window];
     private readonly float[] _sorted = new float[Window];
@@ -27,11 +26,7 @@ public sealed class StageStats(string name)
     public long WarmupCount { get; private set; }
 
     /// <summary>How many first samples are warm-up (set before the run).</summary>
-    public int WarmupFrames
-    {
-        get;
-        set { field = value; _warmupLeft = value; }
-    }
+    public int WarmupFrames { get; set; }
     public double TotalMilliseconds => _totalMs;
 
     /// <summary>Frames thrown away in front of this stage (live mode: a newer frame replaced them).</summary>
@@ -43,9 +38,8 @@ public sealed class StageStats(string name)
     {
         lock (_ring)
         {
-            if (_warmupLeft > 0)
+            if (WarmupCount < WarmupFrames)
             {
-                _warmupLeft--;
                 WarmupCount++;
                 return;
             }
