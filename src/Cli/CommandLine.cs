@@ -59,7 +59,7 @@ public static class CommandLine
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or OrtException or ModelContractException
                                       or FfmpegException or ArgumentException or InvalidOperationException or IOException
-                                      or TimeoutException or NotSupportedException or FormatException)
+                                      or TimeoutException or NotSupportedException or FormatException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"stream-matte: error: {e.Message}");
             return 1;

@@ -32,6 +32,14 @@ public class PeopleCliTests
     }
 
     [Fact]
+    public void A_per_person_folder_that_cannot_be_made_is_a_clear_error()
+    {
+        var (code, _, err) = Tool.Run("-i", "testsrc", "--frames", "2", "-o", "null", "--instance-output", "/proc/stream-matte-people");
+        Assert.Equal(1, code);
+        Assert.Contains("cannot create the per-person output folder '/proc/stream-matte-people'", err);
+    }
+
+    [Fact]
     public void A_people_model_that_cannot_separate_people_is_refused()
     {
         var (code, _, err) = Tool.Run("-i", "testsrc", "--frames", "2", "-o", "null", "--instances", "--people-model", "stream_matte_student_r18x05");
