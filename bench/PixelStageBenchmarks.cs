@@ -7,7 +7,9 @@ namespace StreamMatte.Bench;
 
 /// <summary>
 /// The pixel stages alone, per frame, single-threaded, on a synthetic frame with a person-shaped matte (an
-/// ellipse with a soft edge) and a 512-wide working size: shrink for the network (preprocess), temporal smoothing and
+/// ellipse with a soft edge) and a 512-wide working size. Matte "crisp" is 0 or 1 away from the edge (a matting
+/// network's matte); "soft" is the same kept within 0.02..0.98 everywhere (a segmentation network's sigmoid, e.g.
+/// MediaPipe selfie), which leaves no clean run to skip, the worst case for refine and composite. Stages: shrink for the network (preprocess), temporal smoothing and
 /// guided upsampling of the matte (refine), and compositing. Not end-to-end (no decode, model or encode: see
 /// VideoIoBenchmarks and ModelInferenceBenchmarks for those stages).
 /// Run: dotnet run -c Release --project bench/StreamMatte.Bench.csproj -- --filter '*PixelStage*'
@@ -18,6 +20,9 @@ public class PixelStageBenchmarks
 {
     [Params("1280x720", "1920x1080")]
     public string Frame { get; set; } = "";
+
+    [Params("crisp", "soft")]
+    public string Matte { get; set; } = "";
 
     private RgbImage _frame = null!, _small = null!;
     private FloatPlane _alpha = null!, _matte = null!;
@@ -40,7 +45,8 @@ public class PixelStageBenchmarks
             for (int x = 0; x < w; x++)
             {
                 double d = Math.Sqrt(Math.Pow((x - w / 2.0) / (w * 0.25), 2) + Math.Pow((y - h) / (h * 0.8), 2));
-                _alpha[x, y] = (float)Math.Clamp((1 - d) * 60 + 0.5, 0, 1);
+                float a = (float)Math.Clamp((1 - d) * 60 + 0.5, 0, 1);
+                _alpha[x, y] = Matte == "soft" ? 0.02f + 0.96f * a : a;
             }
         _matte = new FloatPlane(_small.Width, _small.Height);
         new MatteResampler().Resample(_alpha, _matte);

@@ -1,6 +1,11 @@
 """Trains the student with Matte Label Blending (paper 002) on the CPU or a CUDA GPU.
 
     python3 training/train.py --steps 9000            # resumes from training/cache/run/last.pt if present
+    python3 training/train.py --run training/cache/run2 --init training/cache/run/last.pt --crop 288 --lr 5e-4 --minutes 120
+
+--init starts a new run (fresh optimiser, step 0 of its own schedule) from the weights of an earlier one: a second
+phase with a warm restart. The learning rate follows a cosine over training progress, the larger of step/steps and
+elapsed/minutes (when --minutes is given), so a run cut short by its time budget still ends annealed.
 
 Logs to training/cache/run/log.txt, checkpoints every 250 steps (last.pt) and keeps the best held-out IoU (best.pt).
 Seeds are fixed; with the same data list and device the run repeats.
@@ -34,6 +39,8 @@ p.add_argument("--boundary-weight", type=float, default=0.01)   # paper 002's la
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seed", type=int, default=2026)
 p.add_argument("--eval-every", type=int, default=1000)
+p.add_argument("--init", default="", help="weights of an earlier run to start from (a new phase)")
+p.add_argument("--minutes", type=float, default=0, help="time budget; 0: the schedule is purely step-based")
 args = p.parse_args()
 
 device, log = start_run(args.run, args.threads, args.seed)
@@ -145,23 +152,41 @@ def evaluate(model):
 
 model = Student().to(device).to(memory_format=torch.channels_last)
 opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-start, best = 0, -1.0
+start, best, elapsed_before = 0, -1.0, 0.0
 if os.path.exists(f"{args.run}/last.pt"):
     ck = torch.load(f"{args.run}/last.pt")
-    model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); start, best = ck["step"], ck["best"]
+    model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); start, best, elapsed_before = ck["step"], ck["best"], ck.get("elapsed", 0.0)
     random.setstate(ck["py_random"]); torch.set_rng_state(ck["torch_random"])
     log(f"resumed at step {start}")
+elif args.init:
+    model.load_state_dict(torch.load(args.init)["model"])
+    log(f"initialised from {args.init}")
+log(f"crop {args.crop}, batch {args.batch}, lr {args.lr}, steps {args.steps}, minutes {args.minutes}")
+
+
+def progress(step):
+    by_time = (time.time() - run_started) / (60 * args.minutes) if args.minutes > 0 else 0
+    return min(1.0, max(step / args.steps, by_time))
 
 
 def lr_at(step):
     warm = 200
     if step < warm:
         return args.lr * (step + 1) / warm
-    return 1e-5 + 0.5 * (args.lr - 1e-5) * (1 + math.cos(math.pi * (step - warm) / max(1, args.steps - warm)))
+    return 1e-5 + 0.5 * (args.lr - 1e-5) * (1 + math.cos(math.pi * progress(step)))
 
 
+def save(step):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                "elapsed": time.time() - run_started,
+                "py_random": random.getstate(), "torch_random": torch.get_rng_state()}, f"{args.run}/last.pt.tmp")
+    os.replace(f"{args.run}/last.pt.tmp", f"{args.run}/last.pt")
+
+
+run_started = time.time() - elapsed_before
 t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
-for step in range(start, args.steps):
+step = start
+while step < args.steps and progress(step) < 1:
     for g in opt.param_groups:
         g["lr"] = lr_at(step)
     x, y = batch(args.batch, args.crop)
@@ -172,17 +197,21 @@ for step in range(start, args.steps):
     loss.backward()
     opt.step()
     run_loss += loss.item(); run_l1 += l1.item(); seen += 1
-    if (step + 1) % 50 == 0:
-        log(f"step {step + 1}/{args.steps} loss {run_loss / seen:.4f} l1 {run_l1 / seen:.4f} lr {lr_at(step):.2e} {(time.time() - t0) / seen:.2f} s/step")
+    step += 1
+    if step % 50 == 0:
+        log(f"step {step}/{args.steps} loss {run_loss / seen:.4f} l1 {run_l1 / seen:.4f} lr {lr_at(step):.2e} {(time.time() - t0) / seen:.2f} s/step")
         t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
-    if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+    if step % args.eval_every == 0:
         iou = evaluate(model)
         if iou > best:
             best = iou
-            torch.save({"model": model.state_dict(), "step": step + 1, "iou": iou}, f"{args.run}/best.pt")
+            torch.save({"model": model.state_dict(), "step": step, "iou": iou}, f"{args.run}/best.pt")
         log(f"held-out IoU {iou:.4f} (best {best:.4f})")
-    if (step + 1) % 250 == 0 or step + 1 == args.steps:
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1, "best": best,
-                    "py_random": random.getstate(), "torch_random": torch.get_rng_state()}, f"{args.run}/last.pt.tmp")
-        os.replace(f"{args.run}/last.pt.tmp", f"{args.run}/last.pt")
-log("done")
+    if step % 250 == 0:
+        save(step)
+
+
+iou = evaluate(model)
+log(f"held-out IoU {iou:.4f} at the end, step {step}")
+save(step)
+log(f"done at step {step}, {(time.time() - run_started) / 60:.1f} min")

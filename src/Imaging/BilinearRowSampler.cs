@@ -50,6 +50,9 @@ public sealed class BilinearRowSampler
     /// <summary>The horizontal taps (source offsets already multiplied by the channel count), for such kernels.</summary>
     public BilinearTaps Columns => _columns;
 
+    /// <summary>The vertical taps: which two source rows each output row blends.</summary>
+    public BilinearTaps Rows => _rows;
+
     /// <summary>Output pixels [<paramref name="from"/>, <paramref name="to"/>) of the selected row into <paramref name="dst"/> (indexed by output pixel).</summary>
     public void SampleRange(Span<float> dst, int from, int to)
     {

@@ -43,6 +43,27 @@ public class CompositingTests
     }
 
     [Fact]
+    public void A_soft_matte_edge_everywhere_follows_the_formula_across_whole_rows()
+    {
+        // A segmentation network's matte: never exactly 0 or 1, so every row is one long edge run (scanned eight
+        // pixels at a time), with a clean stretch of each kind in between.
+        var (frame, _) = Synthetic(301, 40, 2);
+        var alpha = new FloatPlane(301, 40);
+        for (int y = 0; y < 40; y++)
+            for (int x = 0; x < 301; x++)
+                alpha[x, y] = x is >= 100 and < 140 ? 1f : x is >= 200 and < 230 ? 0f : 0.02f + 0.96f * ((x * 7 + y * 3) % 50) / 50f;
+        var original = (byte[])frame.Pixels.Clone();
+        Composite(new CompositeSettings(new Background.Color(10, 200, 90), Decontaminate: false), frame, alpha);
+        byte[] bg = [10, 200, 90];
+        for (int i = 0; i < alpha.Data.Length; i++)
+            for (int c = 0; c < 3; c++)
+            {
+                double expected = alpha.Data[i] * original[3 * i + c] + (1 - alpha.Data[i]) * bg[c];
+                Assert.True(Math.Abs(frame.Pixels[3 * i + c] - expected) <= 1, $"pixel {i} channel {c}: {frame.Pixels[3 * i + c]} vs {expected:F2}");
+            }
+    }
+
+    [Fact]
     public void The_SIMD_blend_kernels_match_the_scalar_formulas()
     {
         var rng = new Random(5);

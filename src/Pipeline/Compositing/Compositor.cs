@@ -16,6 +16,8 @@ namespace StreamMatte.Pipeline.Compositing;
 /// <item>the old background near each edge pixel (H) is the same masked mean with a small radius; with it the
 /// blend removes the old background's colour from soft edges (<see cref="PixelKernels.BlendDecontaminated"/>).</item>
 /// </list>
+/// The estimates are read back columns first (<see cref="ColumnsFirstSampler"/>): a soft matte (a segmentation
+/// network's) makes nearly every pixel an edge pixel, so they are read at every pixel of the frame.
 /// Everything that depends only on the sizes (buffers, a colour row, the background picture) is prepared in
 /// <see cref="Configure"/>.
 /// </summary>
@@ -25,13 +27,13 @@ public sealed class Compositor : IDisposable
     private readonly CompositeSettings _settings;
     private readonly Background _background;
     private readonly BoxFilter _box = new();
-    private readonly BilinearRowSampler _backgroundSampler = new(), _oldSampler = new(), _weightSampler = new();
+    private readonly ColumnsFirstSampler _backgroundSampler = new(), _oldSampler = new(), _weightSampler = new();
     private readonly MatteResampler _toEstimate = new();
     private (int W, int H, int Sw, int Sh) _sizes;
     private FloatPlane _estimateAlpha = new(1, 1);
     private FloatImage _estimate = new(1, 1, 4), _wide = new(1, 1, 4), _near = new(1, 1, 4);
     private FloatImage _blurredBackground = new(1, 1, 3), _oldBackground = new(1, 1, 3), _backgroundWeight = new(1, 1, 1);
-    private float[] _alpha3 = [], _floatRow = [], _weightRow = [];
+    private float[] _alpha3 = [], _weight3 = [], _weightRow = [];
     private byte[] _backgroundRow = [], _oldRow = [];
     private RgbImage? _picture;          // image background, or the current frame of a video background
     private VideoReader? _video;
@@ -63,11 +65,12 @@ public sealed class Compositor : IDisposable
         _blurredBackground = new FloatImage(ew, eh, 3);
         _oldBackground = new FloatImage(ew, eh, 3);
         _backgroundWeight = new FloatImage(ew, eh, 1);
-        _backgroundSampler.Configure(ew, eh, 3, width, height);
-        _oldSampler.Configure(ew, eh, 3, width, height);
-        _weightSampler.Configure(ew, eh, 1, width, height);
+        // Each sampler keeps a full-width copy of its estimate: only the ones this background uses are made.
+        if (_background is Background.Blur) _backgroundSampler.Configure(ew, eh, 3, width, height);
+        if (NeedsOldBackground) _oldSampler.Configure(ew, eh, 3, width, height);
+        if (_settings.LightWrap > 0) _weightSampler.Configure(ew, eh, 1, width, height);
         _alpha3 = new float[width * 3];
-        _floatRow = new float[width * 3];
+        _weight3 = new float[width * 3];
         _weightRow = new float[width];
         _backgroundRow = new byte[width * 3];
         _oldRow = new byte[width * 3];
@@ -101,9 +104,9 @@ public sealed class Compositor : IDisposable
         {
             var row = frame.Row(y);
             var a = alpha.Row(y);
-            if (_background is Background.Blur) _backgroundSampler.SelectRow(_blurredBackground, y);
-            if (NeedsOldBackground) _oldSampler.SelectRow(_oldBackground, y);
-            if (_settings.LightWrap > 0) _weightSampler.SelectRow(_backgroundWeight, y);
+            if (_background is Background.Blur) _backgroundSampler.SelectRow(y);
+            if (NeedsOldBackground) _oldSampler.SelectRow(y);
+            if (_settings.LightWrap > 0) _weightSampler.SelectRow(y);
             // Runs of person, background and soft edge: only the soft edge needs the full formula.
             for (int x = 0; x < a.Length;)
             {
@@ -147,7 +150,7 @@ public sealed class Compositor : IDisposable
     {
         kind = Classify(alpha[from]);
         int end = from + 1;
-        if (kind != Coverage.Edge && Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             ref float a = ref MemoryMarshal.GetReference(alpha);
             var person = Vector256.Create(PersonLevel);
@@ -155,9 +158,13 @@ public sealed class Compositor : IDisposable
             for (; end + 8 <= alpha.Length; end += 8)
             {
                 var v = Vector256.LoadUnsafe(ref a, (nuint)end);
-                uint other = kind == Coverage.Person
-                    ? Vector256.LessThan(v, person).ExtractMostSignificantBits()
-                    : Vector256.GreaterThan(v, background).ExtractMostSignificantBits();
+                uint other = kind switch
+                {
+                    Coverage.Person => Vector256.LessThan(v, person).ExtractMostSignificantBits(),
+                    Coverage.Background => Vector256.GreaterThan(v, background).ExtractMostSignificantBits(),
+                    // A soft matte (a segmentation network's) is edge nearly everywhere: its runs are whole rows.
+                    _ => (Vector256.GreaterThanOrEqual(v, person) | Vector256.LessThanOrEqual(v, background)).ExtractMostSignificantBits(),
+                };
                 if (other != 0) return end + BitOperations.TrailingZeroCount(other);
             }
         }
@@ -205,8 +212,7 @@ public sealed class Compositor : IDisposable
         switch (_background)
         {
             case Background.Blur:
-                _backgroundSampler.SampleRange(_floatRow, from, to);
-                PixelKernels.ToBytes(_floatRow.AsSpan(3 * from, 3 * (to - from)), _backgroundRow.AsSpan(3 * from, 3 * (to - from)));
+                _backgroundSampler.SampleRangeToBytes(_backgroundRow, from, to);
                 return _backgroundRow.AsSpan(3 * from, 3 * (to - from));
             case Background.Image or Background.Video:
                 return _picture!.Row(y)[(3 * from)..(3 * to)];
@@ -218,8 +224,7 @@ public sealed class Compositor : IDisposable
     /// <summary>The old background's estimated colour (H) for pixels [from, to) of the current row.</summary>
     private ReadOnlySpan<byte> OldBackgroundRange(int from, int to)
     {
-        _oldSampler.SampleRange(_floatRow, from, to);
-        PixelKernels.ToBytes(_floatRow.AsSpan(3 * from, 3 * (to - from)), _oldRow.AsSpan(3 * from, 3 * (to - from)));
+        _oldSampler.SampleRangeToBytes(_oldRow, from, to);
         return _oldRow.AsSpan(3 * from, 3 * (to - from));
     }
 
@@ -257,6 +262,7 @@ public sealed class Compositor : IDisposable
             Array.Copy(_estimate.Data, _wide.Data, _estimate.Data.Length);
             _box.Apply(_wide, radius, passes: 3);
             Normalise(_wide, _blurredBackground, null);
+            _backgroundSampler.Prepare(_blurredBackground);
         }
         if (NeedsOldBackground)
         {
@@ -264,6 +270,8 @@ public sealed class Compositor : IDisposable
             Array.Copy(_estimate.Data, _near.Data, _estimate.Data.Length);
             _box.Apply(_near, radius, passes: 2);
             Normalise(_near, _oldBackground, _backgroundWeight);
+            _oldSampler.Prepare(_oldBackground);
+            if (_settings.LightWrap > 0) _weightSampler.Prepare(_backgroundWeight);
         }
     }
 
@@ -288,7 +296,7 @@ public sealed class Compositor : IDisposable
     {
         _weightSampler.SampleRange(_weightRow, from, to);
         float strength = _settings.LightWrap;
-        var weight3 = _floatRow.AsSpan(3 * from, 3 * (to - from));
+        var weight3 = _weight3.AsSpan(3 * from, 3 * (to - from));
         for (int x = from, i = 0; x < to; x++, i += 3)
         {
             float w = strength * _alpha3[3 * x] * Math.Clamp(_weightRow[x], 0f, 1f);

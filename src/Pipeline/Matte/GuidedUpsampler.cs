@@ -1,3 +1,4 @@
+using System.Numerics;
 using StreamMatte.Imaging;
 
 namespace StreamMatte.Pipeline.Matte;
@@ -59,11 +60,14 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             coefficients[2 * i + 1] = meanP - a * meanI;
         }
         _box.Apply(_coefficients, settings.Radius);
+        if (SkipFlatRuns) ClassifyFlat(coefficients);
 
+        var rows = _sampler.Rows;
         for (int y = 0; y < picture.Height; y++)
         {
             _sampler.SelectRow(_coefficients, y);
-            if (SkipFlatRuns) UpsampleRowSkippingFlatRuns(_sampler.SelectedRow, picture.Row(y), alpha.Row(y));
+            if (SkipFlatRuns && CombineFlat(rows.First[y], rows.Second[y]))
+                UpsampleRowSkippingFlatRuns(_sampler.SelectedRow, picture.Row(y), alpha.Row(y));
             else GatherKernels.GuidedRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
         }
     }
@@ -72,20 +76,59 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
     internal bool SkipFlatRuns { get; set; } = true;
 
     /// <summary>
-    /// Most of a frame is clearly person or clearly background: where a low-resolution column's q = a·Y + b is ≤ 0 (or
+    /// Most of a frame is clearly person or clearly background: where a low-resolution pixel's q = a·Y + b is ≤ 0 (or
     /// ≥ 1) for every luma Y in 0..1, the clamped output is exactly 0 (or 1) whatever the pixel, and so is everything
-    /// interpolated between two such columns. Those stretches are filled without reading a pixel; only the rest
-    /// (the edges) run the per-pixel kernel. The result is identical to the plain pass.
+    /// interpolated between such pixels (q is linear in a and b). Those stretches are filled without reading a pixel;
+    /// only the rest (the edges) run the per-pixel kernel. "Exactly" is within <see cref="FlatTolerance"/>: the box
+    /// filters' rounding leaves a solid person at q ≈ 0.99999, which would otherwise never count as flat.
+    /// Each low-resolution pixel is classified once per frame: 0, 1, or −1 (compute per pixel).
     /// </summary>
-    private void UpsampleRowSkippingFlatRuns(ReadOnlySpan<float> coefficients, ReadOnlySpan<byte> rgb, Span<float> dst)
+    private void ClassifyFlat(ReadOnlySpan<float> coefficients)
     {
-        var flat = _flat.AsSpan();
-        for (int j = 0; j < flat.Length; j++)
+        var kinds = _flatByPixel.AsSpan();
+        for (int j = 0; j < kinds.Length; j++)
         {
             float a = coefficients[2 * j], b = coefficients[2 * j + 1];
             float lo = Math.Min(b, b + a), hi = Math.Max(b, b + a);
-            flat[j] = hi <= 0 ? (sbyte)0 : lo >= 1 ? (sbyte)1 : (sbyte)-1;
+            kinds[j] = hi <= FlatTolerance ? (sbyte)0 : lo >= 1 - FlatTolerance ? (sbyte)1 : (sbyte)-1;
         }
+    }
+
+    /// <summary>How far from 0 or 1 a flat stretch may be: a fortieth of the 8-bit step every output is rounded to.</summary>
+    internal const float FlatTolerance = 1e-4f;
+
+    /// <summary>
+    /// The kinds of the blended row between low rows <paramref name="top"/> and <paramref name="bottom"/>: a column is
+    /// flat where both rows agree. Returns whether any column is flat; a soft matte (a segmentation network's sigmoid)
+    /// has none, and its rows go straight to the per-pixel kernel.
+    /// </summary>
+    private bool CombineFlat(int top, int bottom)
+    {
+        int w = _flat.Length;
+        var t = _flatByPixel.AsSpan(top * w, w);
+        var b = _flatByPixel.AsSpan(bottom * w, w);
+        var flat = _flat.AsSpan();
+        var none = new Vector<sbyte>(-1);
+        var any = Vector<sbyte>.Zero;
+        int j = 0;
+        for (; j <= w - Vector<sbyte>.Count; j += Vector<sbyte>.Count)
+        {
+            var vt = new Vector<sbyte>(t[j..]);
+            var combined = Vector.ConditionalSelect(Vector.Equals(vt, new Vector<sbyte>(b[j..])), vt, none);
+            combined.CopyTo(flat[j..]);
+            any |= ~Vector.Equals(combined, none);
+        }
+        bool found = any != Vector<sbyte>.Zero;
+        for (; j < w; j++)
+        {
+            flat[j] = t[j] == b[j] ? t[j] : (sbyte)-1;
+            found |= flat[j] != -1;
+        }
+        return found;
+    }
+
+    private void UpsampleRowSkippingFlatRuns(ReadOnlySpan<float> coefficients, ReadOnlySpan<byte> rgb, Span<float> dst)
+    {
         var columns = _sampler.Columns;
         int segments = _segmentStart.Length - 1;
         for (int s = 0; s < segments;)
@@ -119,9 +162,10 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         }
         _sampler.Configure(w, h, 2, fullWidth, fullHeight);
         if (_flat.Length != w || _segmentStart.Length == 0 || _segmentStart[^1] != fullWidth) ComputeSegments(w);
+        if (_flatByPixel.Length != w * h) _flatByPixel = new sbyte[w * h];
     }
 
-    private sbyte[] _flat = [];
+    private sbyte[] _flat = [], _flatByPixel = [];
     private int[] _segmentStart = [], _segmentFirst = [], _segmentSecond = [];   // full-resolution stretches reading the same two columns
 
     private void ComputeSegments(int lowWidth)
@@ -142,3 +186,4 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         (_segmentStart, _segmentFirst, _segmentSecond) = (starts.ToArray(), first.ToArray(), second.ToArray());
     }
 }
+
