@@ -20,6 +20,67 @@ public class PeopleCliTests
             Assert.All(Directory.GetFiles(person), f => Assert.Matches(@"[0-9]{6}\.png$", f));
     }
 
+    [Fact]
+    public void Keep_largest_on_a_real_two_person_clip_leaves_the_big_person_and_puts_the_background_over_the_small_one()
+    {
+        // Two real people (photos the models never trained on, cut out by their own masks) walking over a real
+        // background; the big one on the left. Matte: Robust Video Matting; people: the two-stage YOLOv8n-seg way.
+        // (Our instance network does not yet separate these two well enough: its card has the figures.)
+        const int w = 640, h = 360, frames = 12, bigHeight = 340, smallHeight = 200;
+        string dir = Tool.TempDir();
+        string big = SharedAssets.RequireData("seg/person_masks/images/125.jpg"), small = SharedAssets.RequireData("seg/person_masks/images/139.jpg");
+        // The masks at their photos' size (480x640; some mask files are smaller), 8-bit grey.
+        string bigMask = Path.Combine(dir, "big_mask.png"), smallMask = Path.Combine(dir, "small_mask.png");
+        Tool.Ffmpeg("-i", SharedAssets.RequireData("seg/person_masks/masks/125.png"), "-vf", "scale=480:640,format=gray", bigMask);
+        Tool.Ffmpeg("-i", SharedAssets.RequireData("seg/person_masks/masks/139.png"), "-vf", "scale=480:640,format=gray", smallMask);
+        string clip = Path.Combine(dir, "two.mp4");
+        Tool.Ffmpeg("-loop", "1", "-i", SharedAssets.RequireData("backgrounds/anilsathyan7/beach.jpg"), "-loop", "1", "-i", big, "-loop", "1", "-i", bigMask,
+            "-loop", "1", "-i", small, "-loop", "1", "-i", smallMask, "-filter_complex",
+            $"[0]scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}[bg];[2]format=gray[bm];[1][bm]alphamerge,scale=-1:{bigHeight}[b];" +
+            $"[4]format=gray[sm];[3][sm]alphamerge,scale=-1:{smallHeight}[s];[bg][b]overlay=x='40+2*n':y={h - bigHeight}[t];" +
+            $"[t][s]overlay=x='420-2*n':y={h - smallHeight},format=yuv420p", "-frames:v", $"{frames}", "-r", "30", "-c:v", "libx264", "-crf", "16", clip);
+
+        var (code, _, err) = Tool.Run("-i", clip, "-o", Path.Combine(dir, "out_%04d.png"), "-b", "green", "--keep", "largest",
+            "-m", "rvm_mobilenetv3_fp32", "--people-model", "yolov8n_seg_320_fp32", "--models-dir", SharedAssets.ModelsDir);
+        Assert.True(code == 0, err);
+        Assert.Contains("2 numbered", err);   // two people, one number each through the clip
+
+        // Where each person's own mask is solid, in the last frame: the small one must be green, the big one not.
+        var output = Tool.ReadRgb(Path.Combine(dir, $"out_{frames:D4}.png"), w, h);
+        double GreenShare(string mask, int height, int left)
+        {
+            var m = Tool.ReadGray(mask, 480, 640);
+            double scale = height / 640.0;
+            int inside = 0, green = 0;
+            for (int y = 0; y < 640; y += 2)
+                for (int x = 0; x < 480; x += 2)
+                {
+                    if (!SolidWithin(m, x, y, 12)) continue;   // well inside the person: no edge pixels
+                    int ox = left + (int)(x * scale), oy = h - height + (int)(y * scale);
+                    int i = 3 * (oy * w + ox);
+                    inside++;
+                    if (Math.Abs(output[i] - 0) < 40 && Math.Abs(output[i + 1] - 177) < 40 && Math.Abs(output[i + 2] - 64) < 40) green++;
+                }
+            Assert.True(inside > 100, $"too few solid mask pixels in {mask}");
+            return (double)green / inside;
+        }
+        double smallGreen = GreenShare(smallMask, smallHeight, 420 - 2 * (frames - 1));
+        double bigGreen = GreenShare(bigMask, bigHeight, 40 + 2 * (frames - 1));
+        Assert.True(smallGreen > 0.95, $"the small person is only {smallGreen:P0} background");
+        Assert.True(bigGreen < 0.05, $"the big person is {bigGreen:P0} background");
+    }
+
+    /// <summary>Whether every mask pixel within <paramref name="r"/> (a cross) of (x, y) is person.</summary>
+    private static bool SolidWithin(byte[] mask, int x, int y, int r)
+    {
+        for (int d = -r; d <= r; d += r)
+        {
+            if (x + d < 0 || x + d >= 480 || y + d < 0 || y + d >= 640) return false;
+            if (mask[y * 480 + x + d] < 250 || mask[(y + d) * 480 + x] < 250) return false;
+        }
+        return true;
+    }
+
     [Theory]
     [InlineData("--keep", "biggest", "--keep takes person numbers")]
     [InlineData("--remove", "0", "--remove takes person numbers")]

@@ -26,17 +26,33 @@ public static class Tool
     }
 
     /// <summary>A picture decoded by ffmpeg as 8-bit grey (the reference reader for the PNGs we write).</summary>
-    public static byte[] ReadGray(string path, int width, int height)
+    public static byte[] ReadGray(string path, int width, int height) => Read(path, "gray", width, height, 1);
+
+    /// <summary>A picture decoded by ffmpeg as rgb24.</summary>
+    public static byte[] ReadRgb(string path, int width, int height) => Read(path, "rgb24", width, height, 3);
+
+    private static byte[] Read(string path, string pixelFormat, int width, int height, int bytesPerPixel)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-loglevel", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-" }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "-loglevel", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", pixelFormat, "-" }) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         var stderr = p.StandardError.ReadToEndAsync();
         using var buffer = new MemoryStream();
         p.StandardOutput.BaseStream.CopyTo(buffer);
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "ffmpeg did not finish");
         Assert.True(p.ExitCode == 0, $"ffmpeg could not read {path}: {stderr.Result}");
-        Assert.Equal(width * height, buffer.Length);
+        Assert.Equal(width * height * bytesPerPixel, buffer.Length);
         return buffer.ToArray();
+    }
+
+    /// <summary>Runs ffmpeg with <paramref name="args"/> and fails the test with its message if it fails.</summary>
+    public static void Ffmpeg(params string[] args)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-loglevel", "error", "-y" }.Concat(args)) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "ffmpeg did not finish");
+        Assert.True(p.ExitCode == 0, $"ffmpeg failed: {stderr.Result}");
     }
 }
