@@ -186,4 +186,3 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         (_segmentStart, _segmentFirst, _segmentSecond) = (starts.ToArray(), first.ToArray(), second.ToArray());
     }
 }
-
