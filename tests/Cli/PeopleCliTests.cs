@@ -14,7 +14,7 @@ public class PeopleCliTests
             "--instance-output", people);
         Assert.True(code == 0, err);
         Assert.Contains("people     stream_matte_instances_r18x05.onnx", err);
-        Assert.Matches(@"people: \d+ numbered over 12 frames", err);
+        Assert.Matches(@"people: \d+ numbered over 12 frames the instance network ran on, \d+ likely identity switch(es)? \(.*; \d+\.\d per 100 frames\)", err);
         Assert.True(File.Exists(Path.Combine(dir, "out.mp4")));
         foreach (var person in Directory.GetDirectories(people))
             Assert.All(Directory.GetFiles(person), f => Assert.Matches(@"[0-9]{6}\.png$", f));
