@@ -14,15 +14,26 @@ internal static class EvalPeopleCommand
     private static readonly Option<string> Data = new("--data")
     { Description = "The data folder (its seg/coco_person is used)", DefaultValueFactory = _ => "../shared/data" };
     private static readonly Option<string?> Json = new("--json") { Description = "Also write the scores to this JSON file" };
+    private static readonly Option<bool> Identities = new("--identities")
+    { Description = "Also measure identity stability on videos: switches per 100 frames against a reference model's tracklets" };
+    private static readonly Option<string> Reference = new("--reference")
+    { Description = "The model whose detections, linked frame to frame, are the reference tracklets for --identities", DefaultValueFactory = _ => "yolov8n_seg_320_fp32" };
+    private static readonly Option<string[]> Videos = new("--videos")
+    {
+        Description = "Clips for --identities (paths, or names in the data folder's videos/)",
+        DefaultValueFactory = _ => ["street_crowd_720p.avi", "pedestrians_576p.avi"], AllowMultipleArgumentsPerToken = true,
+    };
+    private static readonly Option<int> VideoFrames = new("--video-frames") { Description = "Frames of each clip for --identities", DefaultValueFactory = _ => 200 };
 
     public static Command Build()
     {
         var command = new Command("eval-people",
             "Measure how well models separate people, on the COCO photos with one mask per person (seg/coco_person): " +
             "recall and precision of people at mask IoU 0.5 and 0.75 (paper 003's REC/ACC) and the mean IoU per person.\n\nExample:\n" +
-            "  stream-matte eval-people -m stream_matte_instances_r18x05 -m yolov8n_seg_320_fp32 --models-dir ../shared/models")
+            "  stream-matte eval-people -m stream_matte_instances_r18x05 -m yolov8n_seg_320_fp32 --models-dir ../shared/models\n" +
+            "  stream-matte eval-people -m stream_matte_instances_r18x05 --identities --models-dir ../shared/models   (adds identity switches on videos)")
         {
-            Options.ModelList, Data, Json, Options.ModelsDir, Options.Threads, Options.ModelSize,
+            Options.ModelList, Data, Json, Options.ModelsDir, Options.Threads, Options.ModelSize, Identities, Reference, Videos, VideoFrames,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -57,9 +68,10 @@ internal static class EvalPeopleCommand
             if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 140) AnsiConsole.Profile.Width = 140;
             AnsiConsole.Write(table);
             Console.WriteLine($"working size: long side {parse.GetValue(Options.ModelSize)} px; p50 ms is the whole model call (prepare, infer, decode) on these photos.");
+            var identities = parse.GetValue(Identities) ? MeasureIdentities(parse, models, settings, modelsDir, data) : [];
             if (parse.GetValue(Json) is { } json)
             {
-                File.WriteAllText(json, JsonSerializer.Serialize(new { data, scores }, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(json, JsonSerializer.Serialize(new { data, scores, identities }, new JsonSerializerOptions { WriteIndented = true }));
                 Console.WriteLine($"scores written to {json}");
             }
             return 0;
@@ -68,5 +80,34 @@ internal static class EvalPeopleCommand
         {
             foreach (var m in models) m.Dispose();
         }
+    }
+
+    private static List<IdentityScores> MeasureIdentities(ParseResult parse, List<IMattingModel> models, SessionSettings settings, string? modelsDir, string data)
+    {
+        using var reference = ModelCatalog.Open(parse.GetValue(Reference)!, settings, modelsDir);
+        if (!reference.Capabilities.HasFlag(ModelCapabilities.Instances))
+            throw new ArgumentException($"the reference {reference.Name} ({reference.Family}) does not separate people");
+        var videos = parse.GetValue(Videos)!.Select(v => File.Exists(v) ? v : Path.Combine(data, "videos", v)).ToList();
+        foreach (var v in videos)
+            if (!File.Exists(v)) throw new FileNotFoundException($"no such video: {v}");
+        int frames = parse.GetValue(VideoFrames);
+        var results = new List<IdentityScores>();
+        foreach (var model in models)
+            foreach (var video in videos)
+            {
+                Console.Error.WriteLine($"  identities: {model.Name} on {Path.GetFileName(video)} ({frames} frames, reference {reference.Name})");
+                results.Add(IdentityEvaluator.Run(model, reference, video, parse.GetValue(Options.ModelSize), frames));
+            }
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var c in new[] { "model", "video", "frames", "numbers", "tracklets", "reference people", "matched", "switches", "per 100 frames" })
+            table.AddColumn(c is "model" or "video" ? new TableColumn(c) : new TableColumn(c).RightAligned());
+        foreach (var r in results)
+            table.AddRow(Markup.Escape(r.Model), Markup.Escape(r.Video), $"{r.Frames}", $"{r.NumbersHandedOut}", $"{r.Tracklets}", $"{r.Detections}",
+                $"{r.Matched}", $"{r.Switches}", $"{r.SwitchesPer100Frames:0.0}");
+        if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 170) AnsiConsole.Profile.Width = 170;
+        AnsiConsole.Write(table);
+        Console.WriteLine($"identity switches: a reference tracklet ({reference.Name}'s people linked frame to frame at IoU ≥ {IdentitySwitchCounter.LinkIou}) " +
+                          $"matched (IoU ≥ {IdentitySwitchCounter.MatchIou}) to a different number than before; 'matched' is how many reference people had one of ours.");
+        return results;
     }
 }

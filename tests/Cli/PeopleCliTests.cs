@@ -83,6 +83,31 @@ public class PeopleCliTests
         return true;
     }
 
+    [Fact]
+    public void Eval_people_with_identities_counts_switches_per_100_frames_against_the_reference()
+    {
+        // One COCO photo (the photo part always runs) and a short clip keep this quick.
+        string data = Tool.TempDir();
+        string coco = SharedAssets.RequireData("seg/coco_person");
+        string photo = Directory.GetFiles(Path.Combine(coco, "images"), "*.jpg").Order().First();
+        string name = Path.GetFileNameWithoutExtension(photo);
+        Directory.CreateDirectory(Path.Combine(data, "seg", "coco_person", "images"));
+        Directory.CreateDirectory(Path.Combine(data, "seg", "coco_person", "masks_instance"));
+        File.Copy(photo, Path.Combine(data, "seg", "coco_person", "images", name + ".jpg"));
+        File.Copy(Path.Combine(coco, "masks_instance", name + ".png"), Path.Combine(data, "seg", "coco_person", "masks_instance", name + ".png"));
+        string json = Path.Combine(data, "scores.json");
+
+        var (code, output, err) = Tool.Run("eval-people", "-m", "stream_matte_instances_r18x05", "--identities", "--data", data,
+            "--videos", SharedAssets.RequireData("videos/pedestrians_576p.avi"), "--video-frames", "8", "--models-dir", SharedAssets.ModelsDir, "--json", json);
+        Assert.True(code == 0, err);
+        Assert.Contains("per 100 frames", output);
+        Assert.Contains("reference tracklet (yolov8n_seg_320_fp32.onnx's people", output);
+        using var scores = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var identity = scores.RootElement.GetProperty("identities")[0];
+        Assert.Equal(8, identity.GetProperty("Frames").GetInt32());
+        Assert.True(identity.GetProperty("Detections").GetInt32() > 0, "the reference found nobody in a street clip");
+    }
+
     [Theory]
     [InlineData("--keep", "biggest", "--keep takes person numbers")]
     [InlineData("--remove", "0", "--remove takes person numbers")]

@@ -87,37 +87,8 @@ public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<s
     }
 
     /// <summary>One-to-one matching, highest IoU first; returns each real person's IoU with their match (0 if none).</summary>
-    public static double[] Match(IReadOnlyList<bool[]> truth, IReadOnlyList<bool[]> predicted)
-    {
-        var pairs = new List<(double Iou, int T, int P)>();
-        for (int t = 0; t < truth.Count; t++)
-            for (int p = 0; p < predicted.Count; p++)
-            {
-                double iou = Iou(truth[t], predicted[p]);
-                if (iou > 0) pairs.Add((iou, t, p));
-            }
-        var result = new double[truth.Count];
-        var usedT = new bool[truth.Count];
-        var usedP = new bool[predicted.Count];
-        foreach (var (iou, t, p) in pairs.OrderByDescending(x => x.Iou))
-        {
-            if (usedT[t] || usedP[p]) continue;
-            usedT[t] = usedP[p] = true;
-            result[t] = iou;
-        }
-        return result;
-    }
-
-    private static double Iou(bool[] a, bool[] b)
-    {
-        int inter = 0, union = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] && b[i]) inter++;
-            if (a[i] || b[i]) union++;
-        }
-        return union == 0 ? 0 : (double)inter / union;
-    }
+    public static double[] Match(IReadOnlyList<bool[]> truth, IReadOnlyList<bool[]> predicted) =>
+        MaskMatching.OneToOne(truth, predicted).Select(m => m.Iou).ToArray();
 
     private static List<bool[]> LoadInstances(string path, out int width, out int height)
     {
