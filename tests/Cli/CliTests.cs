@@ -28,12 +28,22 @@ public class CliTests
     [Fact]
     public void Without_any_model_option_the_committed_student_runs()
     {
-        // The README's main job: a fresh clone has only models/ (nothing third-party), and that is enough.
-        string output = Path.Combine(TempDir(), "o.mp4");
+        // The README's main job: a fresh clone has only models/ (nothing third-party), and that is enough; its
+        // output folder (out/) does not exist yet and is made.
+        string output = Path.Combine(TempDir(), "out", "o.mp4");
         var (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", output, "--frames", "4");
         Assert.True(code == 0, err);
         Assert.Contains("model      stream_matte_student_r18x05.onnx (stream-matte student (UNet-R18x0.5, MLB))", err);
         Assert.Equal(4, MediaInfo.Probe(output, countFrames: true).FrameCount);
+    }
+
+    [Fact]
+    public void An_output_folder_that_cannot_be_made_is_a_clear_error()
+    {
+        var (code, _, err) = Run("-i", "testsrc", "--frames", "2", "-o", "/proc/stream-matte-out/o.mp4");
+        Assert.Equal(1, code);
+        Assert.Contains("cannot create the output folder '/proc/stream-matte-out'", err);
+        Assert.DoesNotContain("   at ", err);
     }
 
     [Fact]
