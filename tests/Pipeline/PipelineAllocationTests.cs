@@ -31,10 +31,13 @@ public class PipelineAllocationTests(ITestOutputHelper output)
     public void Running_more_frames_allocates_almost_nothing_per_extra_frame()
     {
         AllocatedDuringRun(10); // warm up the JIT and the runtime's own caches
-        long short_ = AllocatedDuringRun(20), long_ = AllocatedDuringRun(220);
+        // A run's total swings by up to ~0.8 MB with thread timing (thread-pool threads, async boxes), which is ±4 KB
+        // over 200 frames: the least of three runs of each length is the steady figure (the extras only ever add).
+        long short_ = Enumerable.Range(0, 3).Min(_ => AllocatedDuringRun(20));
+        long long_ = Enumerable.Range(0, 3).Min(_ => AllocatedDuringRun(220));
         double perFrame = (long_ - short_) / 200.0;
         output.WriteLine($"20 frames: {short_} B, 220 frames: {long_} B → {perFrame:F0} B per extra frame (320x240 frames are {320 * 240 * 3} B)");
-        // Pixels, tensors and mattes allocate nothing; what is left (~0.2 KB) is the async machinery's pooled boxes
+        // Pixels, tensors and mattes allocate nothing; what is left (25–50 B here) is the async machinery's pooled boxes
         // when a continuation lands on a thread whose pool is empty. Channel waits with cancellable tokens used to
         // add ~0.5 KB per frame: the stages now wait without tokens and an abort completes the channels instead.
         Assert.True(perFrame < 512, $"{perFrame:F0} bytes allocated per frame");
