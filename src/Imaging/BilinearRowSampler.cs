@@ -2,7 +2,7 @@ namespace StreamMatte.Imaging;
 
 /// <summary>
 /// Reads a low-resolution <see cref="FloatImage"/> back at full resolution one output row at a time
-/// (bilinear, pixel-centre aligned): the two source rows are blended once per output row, then each output
+/// (bilinear, pixel-centre aligned): the two source rows are blended once per output row (one pass), then each output
 /// value blends two neighbours (<see cref="GatherKernels.Lerp"/>, eight at a time). Taps are computed once per
 /// size pair; nothing is allocated per row.
 /// </summary>
@@ -38,10 +38,7 @@ public sealed class BilinearRowSampler
         var r0 = low.Row(_rows.First[y]);
         var r1 = low.Row(_rows.Second[y]);
         float wy = _rows.Weight[y];
-        var blended = _blendedRow.AsSpan();
-        r0.CopyTo(blended);
-        PixelKernels.MultiplyAdd(r1, wy, blended);
-        PixelKernels.MultiplyAdd(r0, -wy, blended);
+        PixelKernels.Lerp(r0, r1, wy, _blendedRow);
     }
 
     /// <summary>The blended low-resolution row chosen by <see cref="SelectRow"/> (width × channels), for fused kernels that sample it themselves.</summary>

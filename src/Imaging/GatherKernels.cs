@@ -5,8 +5,8 @@ namespace StreamMatte.Imaging;
 
 /// <summary>
 /// Kernels that read the source at per-output indices (bilinear upsampling of a low-resolution row to a full
-/// row), with AVX2 gathers: 8 outputs per step instead of one. Everything that reads the small estimates back at
-/// full resolution, for every pixel of every frame, goes through here. The scalar loops are the reference (and
+/// row), with AVX2 gathers: 8 outputs per step instead of one. The guided filter's output rows and the widening of
+/// low-resolution rows (<see cref="ColumnsFirstSampler"/>, <see cref="BilinearRowSampler"/>) go through here. The scalar loops are the reference (and
 /// the path on CPUs without AVX2); the tests compare the two.
 /// </summary>
 public static class GatherKernels

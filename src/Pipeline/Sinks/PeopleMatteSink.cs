@@ -23,11 +23,7 @@ public sealed class PeopleMatteSink : IFrameSink
     public PeopleMatteSink(string directory)
     {
         _directory = directory;
-        try { Directory.CreateDirectory(directory); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot create the per-person output folder '{directory}': {e.Message}", e);
-        }
+        OutputFolder.Ensure(directory, "per-person output folder");
     }
 
     public string Description => $"{_directory}/person_ID/FRAME.png (each person's α)";

@@ -26,15 +26,7 @@ public sealed class FfmpegEncoder : IDisposable
     {
         _finalPath = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(_finalPath) ?? ".";
-        // A missing output folder is made, as `-o out/result.mp4` in a fresh checkout expects.
-        try
-        {
-            Directory.CreateDirectory(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot create the output folder '{dir}': {e.Message}", e);
-        }
+        OutputFolder.Ensure(dir, "output folder");
         _isSequence = path.Contains('%');
         // An image sequence is written into a hidden folder and its files moved when complete.
         _partialPath = _isSequence
