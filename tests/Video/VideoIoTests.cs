@@ -53,6 +53,19 @@ public class VideoIoTests
         Assert.False(again.ReadFrame(back));
     }
 
+    [Theory]
+    [InlineData("still.jpg")]
+    [InlineData("still.png")]
+    public void A_still_picture_is_one_frame(string name)
+    {
+        // ffprobe gives a picture no frame count; the pipeline needs it (progress, and people numbered at once on a still).
+        string path = Path.Combine(TempDir(), name);
+        Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=1", "-frames:v", "1", path);
+        Assert.Equal(1, MediaInfo.Probe(path).FrameCount);
+        using var source = new FileSource(path);
+        Assert.Equal(1, source.Format.FrameCount);
+    }
+
     [Fact]
     public void An_image_sequence_is_read_in_order_with_its_frame_count()
     {

@@ -15,7 +15,7 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
             throw new FileNotFoundException(sequence
                 ? $"input '{path}' names an image sequence, but none of its first files ({ImageSequence.FileFor(path, 0)} … {ImageSequence.FileFor(path, 4)}) exists"
                 : $"input '{path}' does not exist", path);
-        var args = new List<string> { "-print_format", "json", "-show_streams" };
+        var args = new List<string> { "-print_format", "json", "-show_streams", "-show_format" };
         if (countFrames) args.Add("-count_frames");
         args.Add(path);
         string json;
@@ -37,9 +37,15 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
         foreach (var key in countFrames ? new[] { "nb_read_frames", "nb_frames" } : ["nb_frames"])
             if (frames == null && v.TryGetProperty(key, out var f) && int.TryParse(f.GetString(), out int n)) frames = n;
         if (sequence) frames = ImageSequence.Count(path);
+        else if (frames == null && IsStillPicture(doc.RootElement)) frames = 1;
         return new MediaInfo(v.GetProperty("width").GetInt32(), v.GetProperty("height").GetInt32(), ParseRate(rate), rate, frames, audio,
             v.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() ?? "" : "", v.GetProperty("codec_name").GetString() ?? "");
     }
+
+    /// <summary>A single picture: ffmpeg reads it with its image demuxer (image2, or png_pipe, webp_pipe, …), one frame.</summary>
+    private static bool IsStillPicture(JsonElement root) =>
+        root.TryGetProperty("format", out var format) && format.TryGetProperty("format_name", out var name)
+        && name.GetString() is { } n && (n == "image2" || n.EndsWith("_pipe", StringComparison.Ordinal));
 
     private static double ParseRate(string rate)
     {
