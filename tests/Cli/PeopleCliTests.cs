@@ -20,6 +20,21 @@ public class PeopleCliTests
             Assert.All(Directory.GetFiles(person), f => Assert.Matches(@"[0-9]{6}\.png$", f));
     }
 
+    [Fact]
+    public void A_group_photo_with_instance_output_gets_one_matte_per_person()
+    {
+        // A still has no second frame to confirm a person in: without the still-picture rule nobody is numbered and
+        // the folder stays empty. COCO photo 110 has ten people; the detector finds several.
+        string dir = Tool.TempDir();
+        string people = Path.Combine(dir, "people");
+        var (code, _, err) = Tool.Run("-i", SharedAssets.RequireData("seg/coco_person/images/000000000110.jpg"), "-o", "null",
+            "-m", "yolov8n_seg_320_fp32", "--people-model", "yolov8n_seg_320_fp32", "--models-dir", SharedAssets.ModelsDir, "--instance-output", people);
+        Assert.True(code == 0, err);
+        var persons = Directory.GetDirectories(people);
+        Assert.True(persons.Length >= 2, $"{persons.Length} people written: {err}");
+        Assert.All(persons, p => Assert.True(File.Exists(Path.Combine(p, "000000.png")), $"{p} has no matte for the photo"));
+    }
+
     [Theory]
     [InlineData("stream_matte_instances_r18x05")]   // ours, one pass
     [InlineData("yolov8n_seg_320_fp32")]            // the two-stage way
