@@ -10,6 +10,8 @@ namespace StreamMatte.Models.Adapters;
 /// A slot is a person when its probability is over <see cref="ScoreThreshold"/> and its matte covers more than
 /// <see cref="MinimumArea"/> of the picture (the released E2E-HIM's rule, in relative terms). The whole-frame α is the
 /// per-pixel sum of the people's mattes, clipped to 1. The network's cost is the same for any number of people.
+/// Each person's matte keeps only its main parts (<see cref="MainParts"/>): the network sometimes gives a far, small
+/// person's body to the near person's query, which would hand that person's pixels to the wrong number.
 /// </summary>
 public sealed class InstanceMattingModel : OnnxMattingModel
 {
@@ -25,6 +27,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
     private readonly int _queries;
     private readonly Slot?[] _slots = new Slot?[SlotCount];
     private TensorResampler? _resampler;
+    private MainParts? _mainParts;
     private readonly int[] _order;
 
     private sealed class Slot(OrtTensor<float> image, OrtTensor<float> scores, OrtTensor<float> alphas, OrtIoBinding binding, MatteOutput matte)
@@ -61,6 +64,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
         InputSize = (Round(frameWidth * scale), Round(frameHeight * scale));
         var (w, h) = InputSize;
         _resampler = new TensorResampler(frameWidth, frameHeight, w, h, TensorLayout.Nchw, ChannelOrder.Rgb, PixelNormalization.ZeroToOne);
+        _mainParts = new MainParts(w / Stride, h / Stride);
         for (int s = 0; s < SlotCount; s++)
         {
             var image = new OrtTensor<float>(rt, [1, 3, h, w]);
@@ -113,6 +117,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
             person.Score = scores[q];
             var mask = person.Mask.Data.AsSpan(0, plane);
             alphas.Slice(q * plane, plane).CopyTo(mask);
+            _mainParts!.Apply(mask);
             person.Box = BoxOf(person.Mask);
             for (int i = 0; i < plane; i++) union[i] = MathF.Min(1f, union[i] + mask[i]);
         }
