@@ -13,6 +13,11 @@ internal static class EvalPeopleCommand
 {
     private static readonly Option<string> Data = new("--data")
     { Description = "The data folder (its seg/coco_person is used)", DefaultValueFactory = _ => "../shared/data" };
+    private static readonly Option<string> PhotoSet = new("--photos")
+    {
+        Description = "Which coco_person photos: test (the half our instance network never trains on: even places in name order) or all",
+        DefaultValueFactory = _ => "test",
+    };
     private static readonly Option<string?> Json = new("--json") { Description = "Also write the scores to this JSON file" };
     private static readonly Option<bool> Identities = new("--identities")
     { Description = "Also measure identity stability on videos: switches per 100 frames against a reference model's tracklets" };
@@ -28,12 +33,13 @@ internal static class EvalPeopleCommand
     public static Command Build()
     {
         var command = new Command("eval-people",
-            "Measure how well models separate people, on the COCO photos with one mask per person (seg/coco_person): " +
+            "Measure how well models separate people, on the COCO photos with one mask per person (seg/coco_person; by default " +
+            "its test half, which our instance network never trains on): " +
             "recall and precision of people at mask IoU 0.5 and 0.75 (paper 003's REC/ACC) and the mean IoU per person.\n\nExample:\n" +
             "  stream-matte eval-people -m stream_matte_instances_r18x05 -m yolov8n_seg_320_fp32 --models-dir ../shared/models\n" +
             "  stream-matte eval-people -m stream_matte_instances_r18x05 --identities --models-dir ../shared/models   (adds identity switches on videos)")
         {
-            Options.ModelList, Data, Json, Options.ModelsDir, Options.Threads, Options.ModelSize, Identities, Reference, Videos, VideoFrames,
+            Options.ModelList, Data, PhotoSet, Json, Options.ModelsDir, Options.Threads, Options.ModelSize, Identities, Reference, Videos, VideoFrames,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -57,8 +63,14 @@ internal static class EvalPeopleCommand
                     throw new ArgumentException($"{model.Name} ({model.Family}) does not separate people: it has no instance output");
             }
             string data = parse.GetValue(Data)!;
-            Console.Error.WriteLine($"eval-people: {string.Join(", ", models.Select(m => m.Name))} on {data}/seg/coco_person, provider {models[0].Provider}");
-            var scores = new PeopleEvaluator(data, parse.GetValue(Options.ModelSize), line => Console.Error.WriteLine($"  {line}")).Run(models);
+            var photoSet = (parse.GetValue(PhotoSet) ?? "test").ToLowerInvariant() switch
+            {
+                "test" => CocoPersonPhotos.Test,
+                "all" => CocoPersonPhotos.All,
+                var other => throw new ArgumentException($"--photos must be test or all, got '{other}'"),
+            };
+            Console.Error.WriteLine($"eval-people: {string.Join(", ", models.Select(m => m.Name))} on {data}/seg/coco_person ({(photoSet == CocoPersonPhotos.Test ? "test half" : "all photos")}), provider {models[0].Provider}");
+            var scores = new PeopleEvaluator(data, parse.GetValue(Options.ModelSize), line => Console.Error.WriteLine($"  {line}"), photoSet).Run(models);
             var table = new Table().Border(TableBorder.Simple);
             foreach (var c in new[] { "model", "photos", "people", "predicted", "REC@0.5", "ACC@0.5", "REC@0.75", "ACC@0.75", "mean IoU", "p50 ms" })
                 table.AddColumn(c == "model" ? new TableColumn(c) : new TableColumn(c).RightAligned());
@@ -71,7 +83,7 @@ internal static class EvalPeopleCommand
             var identities = parse.GetValue(Identities) ? MeasureIdentities(parse, models, settings, modelsDir, data) : [];
             if (parse.GetValue(Json) is { } json)
             {
-                File.WriteAllText(json, JsonSerializer.Serialize(new { data, scores, identities }, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(json, JsonSerializer.Serialize(new { data, photos = photoSet.ToString().ToLowerInvariant(), scores, identities }, new JsonSerializerOptions { WriteIndented = true }));
                 Console.WriteLine($"scores written to {json}");
             }
             return 0;

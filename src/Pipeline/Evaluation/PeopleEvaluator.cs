@@ -22,24 +22,41 @@ public sealed record PeopleScores(string Model, string Family)
     public double InferP50Ms { get; set; } = double.NaN;
 }
 
+/// <summary>Which coco_person photos to measure on.</summary>
+public enum CocoPersonPhotos
+{
+    /// <summary>The test half: even places in name order. Our instance network trains on the other half.</summary>
+    Test,
+    /// <summary>All of them (for models that never saw any, e.g. to compare with earlier figures).</summary>
+    All,
+}
+
 /// <summary>
 /// Scores instance models on ../shared/data/seg/coco_person (COCO photos, masks_instance: 0 background, 1..N one per
 /// person). Each photo is shrunk to the working size, each predicted person's mask is brought to the label's size
 /// and taken at 0.5, and predictions are matched one-to-one to people by IoU, best pairs first (the digest's
-/// reading of paper 003's metrics). None of these photos is used in training (training/instance_data.py).
+/// reading of paper 003's metrics). By default only the test half is used: training/instance_data.py
+/// (coco_person_split) trains on the odd places in name order, so the two must keep the same rule.
 /// </summary>
-public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<string>? progress = null)
+public sealed class PeopleEvaluator(string dataDir, int longSide = 512, Action<string>? progress = null, CocoPersonPhotos photoSet = CocoPersonPhotos.Test)
 {
+    /// <summary>The photos with per-person masks, in name order, of the chosen set.</summary>
+    public static IReadOnlyList<(string Image, string Mask)> Photos(string dataDir, CocoPersonPhotos set)
+    {
+        string images = Path.Combine(dataDir, "seg", "coco_person", "images");
+        if (!Directory.Exists(images)) throw new DirectoryNotFoundException($"{images} does not exist (give --data, e.g. ../shared/data)");
+        var photos = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal)
+            .Select(p => (Image: p, Mask: Path.Combine(dataDir, "seg", "coco_person", "masks_instance", Path.GetFileNameWithoutExtension(p) + ".png")))
+            .Where(p => File.Exists(p.Mask)).ToList();
+        if (photos.Count == 0) throw new FileNotFoundException($"no photos with per-person masks in {images}");
+        return set == CocoPersonPhotos.All ? photos : photos.Where((_, i) => i % 2 == 0).ToList();
+    }
+
     private readonly MatteResampler _resampler = new();
 
     public IReadOnlyList<PeopleScores> Run(IReadOnlyList<IMattingModel> models)
     {
-        string images = Path.Combine(dataDir, "seg", "coco_person", "images");
-        if (!Directory.Exists(images)) throw new DirectoryNotFoundException($"{images} does not exist (give --data, e.g. ../shared/data)");
-        var photos = Directory.GetFiles(images, "*.jpg").Order()
-            .Select(p => (Image: p, Mask: Path.Combine(dataDir, "seg", "coco_person", "masks_instance", Path.GetFileNameWithoutExtension(p) + ".png")))
-            .Where(p => File.Exists(p.Mask)).ToList();
-        if (photos.Count == 0) throw new FileNotFoundException($"no photos with per-person masks in {images}");
+        var photos = Photos(dataDir, photoSet);
         var scores = models.Select(m => new PeopleScores(m.Name, m.Family)).ToList();
         var counts = models.Select(_ => new double[5]).ToList();   // matched@0.5, matched@0.75, Σ IoU, predicted, people
         var times = models.Select(_ => new List<double>()).ToList();
