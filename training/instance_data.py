@@ -1,14 +1,18 @@
-"""Multi-person training pictures with an exact alpha per person, made by compositing (paper 003's instance copy-paste).
+"""Multi-person training pictures with an alpha (or a mask) per person.
 
-People are the teacher's (RVM's) cut-outs of single-person photos and clips: their RGBA from the teacher pass
-(teacher/make_labels.sh), which is the decontaminated foreground with its alpha. 1-6 of them are pasted at random
-scales and depths onto a person-free background, or onto a real single-person photo whose own person becomes one more
-instance. Pasting in depth order gives each person's visible alpha exactly: alpha_x * prod(1 - alpha_y) over the
-people y pasted in front of x.
+Two kinds (paper 003 trains on both: HIM-100K is synthetic composites and real photos):
+- Composites, exact (the instance copy-paste): people are the teacher's (RVM's) cut-outs of single-person photos and
+  clips, their RGBA from the teacher pass (teacher/make_labels.sh), the decontaminated foreground with its alpha. 1-6
+  of them are pasted at random scales and depths onto a person-free background, or onto a real single-person photo
+  whose own person becomes one more instance. Pasting in depth order gives each person's visible alpha exactly:
+  alpha_x * prod(1 - alpha_y) over the people y pasted in front of x.
+- Real multi-person pictures, weak (RealPictures): the training half of coco_person with its hand-drawn per-person
+  masks, and YOLOv8n-seg's people on the real group photos and clips (teacher/make_instance_labels.sh). Their masks
+  say who is where, not the edge's alpha: the trainer gives them the class and mask losses only.
 
-Never used here: the held-out photos of the student (every 5th of person_masks), talking_head_1080p (held out), the
-multi-person clips (street_crowd, pedestrians: the identity checks run on them; clip_a/clip_b), and coco_person,
-which is kept whole for the quality check on real multi-person photos.
+Never used here: the held-out photos of the student (every 5th of person_masks), talking_head_1080p (held out),
+street_crowd and the first 24 s of pedestrians (the identity checks run there), and the test half of coco_person
+(coco_person_split: the even places in name order), on which the people quality is measured.
 """
 import glob
 import os
@@ -147,3 +151,65 @@ class Synthesiser:
     def batch(self, n):
         samples = [self.sample() for _ in range(n)]
         return torch.stack([x for x, _ in samples]), [a for _, a in samples]
+
+
+def coco_person_split(shared):
+    """-> (training, test) lists of coco_person image paths: name order, odd places train, even places test.
+    The same rule as stream-matte's PeopleEvaluator (CocoPersonSplit), which measures on the test half."""
+    names = sorted(glob.glob(f"{shared}/data/seg/coco_person/images/*.jpg"))
+    names = [n for n in names if os.path.exists(_instance_mask_path(shared, n))]
+    return names[1::2], names[0::2]
+
+
+def _instance_mask_path(shared, image):
+    return f"{shared}/data/seg/coco_person/masks_instance/{os.path.splitext(os.path.basename(image))[0]}.png"
+
+
+def _at_long_side(image, masks, long_side):
+    """image: PIL RGB; masks: list of PIL L at any size -> (uint8 (3,H,W), uint8 (K,H,W)) at long_side."""
+    image = data.to_long_side(image, long_side, Image.BILINEAR)
+    stack = [np.asarray(m.resize(image.size, Image.BILINEAR)) for m in masks]
+    return (torch.from_numpy(np.array(image)).permute(2, 0, 1).contiguous(),
+            torch.from_numpy(np.stack(stack)) if stack else torch.zeros(0, image.size[1], image.size[0], dtype=torch.uint8))
+
+
+def load_real(shared, labels, long_side=512):
+    """-> (pictures [(image uint8 (3,H,W), masks uint8 (K,H,W))], sources): real multi-person pictures, weak labels."""
+    pictures, sources = [], []
+    train, _ = coco_person_split(shared)
+    for path in train:
+        ids = np.asarray(Image.open(_instance_mask_path(shared, path)))
+        masks = [Image.fromarray(((ids == k) * 255).astype(np.uint8)) for k in np.unique(ids) if k != 0]
+        pictures.append(_at_long_side(Image.open(path).convert("RGB"), masks, long_side))
+        sources.append(path)
+    people_photos = {os.path.splitext(os.path.basename(f))[0]: f for f in glob.glob(f"{shared}/data/images/people/*")}
+    for picture in sorted(glob.glob(f"{labels}/instances/*/*/")):
+        group, name = picture.rstrip("/").split("/")[-2:]
+        image = people_photos.get(name) if group == "people" else f"{labels}/videos/{group}/image_{name}.png"
+        masks = [Image.open(m).convert("L") for m in sorted(glob.glob(f"{picture}person_*/000000.png"))]
+        if image is None or not os.path.exists(image) or not masks:
+            continue
+        pictures.append(_at_long_side(Image.open(image).convert("RGB"), masks, long_side))
+        sources.append(image)
+    return pictures, sources
+
+
+class RealPictures:
+    """Random crops of the real multi-person pictures, at random scales (crowds stay crowds: people may be small)."""
+
+    def __init__(self, pictures, size=256, min_area=0.004):
+        self.pictures, self.size, self.min_area = pictures, size, min_area
+
+    def sample(self):
+        """-> image (3,S,S) float 0..1, masks (K,S,S) float 0..1."""
+        image, masks = random.choice(self.pictures)
+        both = torch.cat([image, masks]).float() / 255
+        both = _random_crop(both, self.size, 1.0, 1.8)
+        if random.random() < 0.5:
+            both = both.flip(-1)
+        image, masks = both[:3], both[3:]
+        if random.random() < 0.5:
+            image = (image * random.uniform(0.7, 1.2)).clamp(0, 1)
+        keep = [m for m in masks if (m > 0.5).sum() > self.min_area * self.size * self.size]
+        return image, torch.stack(keep) if keep else torch.zeros(0, self.size, self.size)
+

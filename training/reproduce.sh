@@ -7,7 +7,7 @@
 #    weights with larger crops (288, more context for the deepest layers) on a time budget (training/cache/run2)
 # 4. export the final weights (run2/last.pt: not picked by held-out score, so the held-out figures stay unbiased) to ONNX (fp32) and int8 (QDQ) into models/
 # 5. `stream-matte eval` against the teacher, JSON into training/cache/eval.json
-# 6. the instance network (train_instance.py, export_instance.py) and `stream-matte eval-people`
+# 6. the instance network (train_instance.py in two phases, export_instance.py) and `stream-matte eval-people`
 # Needs Debian's python3-torch, python3-onnx, python3-numpy, python3-pil (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +28,15 @@ $PY training/train.py --run training/cache/run2 --init training/cache/run/last.p
 $PY training/export.py training/cache/run2/last.pt models/$NAME.onnx
 $PY training/quantize.py training/cache/run2/last.pt models/${NAME}_int8.onnx
 ./stream-matte eval -m models/$NAME.onnx -m models/${NAME}_int8.onnx --models-dir ../shared/models --json training/cache/eval.json
-# 6. the instance network (E2E-HIM-lite): encoder from the student, multi-person composites of the teacher's cut-outs,
-#    a time budget (the cosine schedule ends with it), then export and the people metrics on coco_person
+# 6. the instance network (E2E-HIM-lite): encoder from the student; phase 1 on multi-person composites of the
+#    teacher's cut-outs (exact alpha), phase 2 adds real multi-person pictures with weak per-person labels (coco_person's
+#    training half, YOLOv8n-seg's people on the group photos and clips); each phase on a time budget (the cosine schedule
+#    ends with it); then export, the data list, and the people metrics on coco_person's test half
 INSTANCE_MINUTES=${INSTANCE_MINUTES:-125}
 $PY training/train_instance.py --steps 12000 --minutes "$INSTANCE_MINUTES"
-$PY training/export_instance.py training/cache/instance_run/last.pt models/stream_matte_instances_r18x05.onnx
-./stream-matte eval-people -m models/stream_matte_instances_r18x05.onnx -m yolov8n_seg_320_fp32 --models-dir ../shared/models --json training/cache/eval_people.json
+training/teacher/make_instance_labels.sh
+$PY training/train_instance.py --run training/cache/instance_run2 --init training/cache/instance_run/last.pt --real 0.5 \
+  --lr 2.5e-4 --warmup 100 --steps 20000 --minutes "${INSTANCE_PHASE2_MINUTES:-70}"
+$PY training/export_instance.py training/cache/instance_run2/last.pt models/stream_matte_instances_r18x05.onnx
+$PY training/instance_data_list.py models/stream_matte_instances_r18x05.data.json training/cache/instance_run/sources.txt training/cache/instance_run2/sources.txt
+./stream-matte eval-people -m models/stream_matte_instances_r18x05.onnx -m yolov8n_seg_320_fp32 --identities --models-dir ../shared/models --json training/cache/eval_people.json

@@ -1,6 +1,11 @@
-"""Trains E2E-HIM-lite (instance.py) on composited multi-person pictures (instance_data.py), CPU or CUDA.
+"""Trains E2E-HIM-lite (instance.py) on multi-person pictures (instance_data.py), CPU or CUDA.
 
     python3 training/train_instance.py --steps 6000 --minutes 100    # resumes from training/cache/instance_run/last.pt
+    python3 training/train_instance.py --run training/cache/instance_run2 --init training/cache/instance_run/last.pt \
+        --real 0.5 --lr 2.5e-4 --minutes 60                          # a second phase with real multi-person pictures
+
+A batch mixes exact composites with real pictures (--real: their share). Real pictures carry masks, not alpha: they
+get the class and mask losses (who is where) and none of the trimap, alpha and matte losses (the edge).
 
 Matching and losses follow paper 003 (digest §003 2.5): Hungarian matching on C = -p_human + focal + dice, then
 L = 5 L_cls (background weight 0.1) + L_seg (focal + dice) + 10 L_tri (focal CE) + 5 L_alpha (L1 over the predicted
@@ -14,6 +19,7 @@ repeatable schedule). Logs to <run>/log.txt; checkpoints every 250 steps.
 import argparse
 import math
 import os
+import random
 import time
 
 import torch
@@ -22,13 +28,16 @@ from scipy.optimize import linear_sum_assignment
 
 from common import start_run
 from instance import InstanceMatting, assemble
-from instance_data import Synthesiser, load_pool
+from instance_data import RealPictures, Synthesiser, load_pool, load_real
 
 p = argparse.ArgumentParser()
 p.add_argument("--shared", default="../shared")
 p.add_argument("--labels", default="training/cache/labels")
 p.add_argument("--student", default="training/cache/run/last.pt", help="initialise the encoder from the student")
 p.add_argument("--run", default="training/cache/instance_run")
+p.add_argument("--init", default="", help="start from this run's weights (a new phase: fresh optimiser and schedule)")
+p.add_argument("--real", type=float, default=0.0, help="share of each batch from real multi-person pictures (weak labels)")
+p.add_argument("--warmup", type=int, default=200)
 p.add_argument("--steps", type=int, default=6000)
 p.add_argument("--minutes", type=float, default=0)
 p.add_argument("--batch", type=int, default=8)
@@ -46,6 +55,13 @@ with open(f"{args.run}/sources.txt", "w") as f:
     f.write("\n".join(sources) + "\n")
 synth = Synthesiser(cutouts, photos, backgrounds, size=args.size)
 log(f"{len(cutouts)} people, {len(photos)} base photos, {len(backgrounds)} backgrounds, device {device}")
+real = None
+if args.real > 0:
+    pictures, real_sources = load_real(args.shared, args.labels)
+    with open(f"{args.run}/sources.txt", "a") as f:
+        f.write("\n".join(real_sources) + "\n")
+    real = RealPictures(pictures, size=args.size)
+    log(f"{len(pictures)} real multi-person pictures with {sum(len(m) for _, m in pictures)} people (weak labels), share {args.real}")
 
 model = InstanceMatting().to(device).to(memory_format=torch.channels_last)
 start_step = 0
@@ -53,6 +69,9 @@ if os.path.exists(f"{args.run}/last.pt"):
     ck = torch.load(f"{args.run}/last.pt", map_location=device)
     model.load_state_dict(ck["model"]); start_step = ck["step"]
     log(f"resumed at step {start_step}")
+elif args.init:
+    model.load_state_dict(torch.load(args.init, map_location=device)["model"])
+    log(f"initialised from {args.init}")
 elif os.path.exists(args.student):
     state = torch.load(args.student, map_location=device)["model"]
     encoder = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
@@ -105,7 +124,8 @@ def match(logits, masks4, gts):
     return out
 
 
-def losses(outputs, gts):
+def losses(outputs, gts, exact):
+    """exact[b]: whether picture b's people have a true alpha (composites) or only a mask (real pictures)."""
     logits, masks, trimap, alpha = outputs
     size4 = alpha.shape[2:]
     masks4 = F.interpolate(masks, size=size4, mode="bilinear", align_corners=False)
@@ -116,6 +136,7 @@ def losses(outputs, gts):
     for b, (rows, cols) in enumerate(matches):
         target_cls[b, rows] = 1
         sel_b += [b] * len(rows); sel_q += rows.tolist(); sel_g.append(gts4[b][cols])
+    alpha_b = [b for b in sel_b if exact[b]]
     l_cls = F.cross_entropy(logits.flatten(0, 1), target_cls.flatten(), weight=torch.tensor([0.1, 1.0], device=logits.device))
     if not sel_b:
         return 5 * l_cls, {"cls": l_cls.item()}
@@ -123,6 +144,11 @@ def losses(outputs, gts):
     m = masks4[sel_b, sel_q]
     gm = (g > 0.5).float()
     l_seg = (sigmoid_focal(m, gm) * 20 + dice(m, gm)).mean()
+    if not alpha_b:
+        return 5 * l_cls + l_seg, {"cls": l_cls.item(), "seg": l_seg.item()}
+    with_alpha = torch.tensor([exact[b] for b in sel_b], device=logits.device)
+    g = g[with_alpha]
+    sel_b, sel_q = alpha_b, [q for b, q in zip(sel_b, sel_q) if exact[b]]
     t = trimap[sel_b, sel_q]                                          # (M, 3, h, w)
     tg = trimap_of(g)
     ce = F.cross_entropy(t, tg, reduction="none")
@@ -153,14 +179,17 @@ while True:
     prog = progress(step, t0)
     if prog >= 1:
         break
-    warm = min(1.0, (step + 1) / 200)
+    warm = min(1.0, (step + 1) / args.warmup)
     lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * prog))
     for group in opt.param_groups:
         group["lr"] = lr * group["lr_scale"]
-    images, gts = synth.batch(args.batch)
+    n_real = sum(random.random() < args.real for _ in range(args.batch)) if real else 0
+    samples = [synth.sample() for _ in range(args.batch - n_real)] + [real.sample() for _ in range(n_real)]
+    images, gts = torch.stack([x for x, _ in samples]), [a for _, a in samples]
+    exact = [True] * (args.batch - n_real) + [False] * n_real
     images = images.to(device).contiguous(memory_format=torch.channels_last)
     gts = [g.to(device) for g in gts]
-    loss, parts = losses(model(images), gts)
+    loss, parts = losses(model(images), gts, exact)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -168,7 +197,7 @@ while True:
     for k, v in parts.items():
         running[k] = running.get(k, 0) * 0.98 + v * 0.02 if k in running else v
     step += 1
-    if step % 50 == 0:
+    if step % 50 == 0 or step == start_step + 1:
         log(f"step {step} progress {prog:.3f} lr {lr:.2e} loss {loss.item():.4f} " +
             " ".join(f"{k} {v:.4f}" for k, v in running.items()) + f" ({(time.time() - t0) / 60:.1f} min)")
     if step % 250 == 0:
