@@ -155,7 +155,7 @@ class Synthesiser:
 
 def coco_person_split(shared):
     """-> (training, test) lists of coco_person image paths: name order, odd places train, even places test.
-    The same rule as stream-matte's PeopleEvaluator (CocoPersonSplit), which measures on the test half."""
+    The same rule as stream-matte's PeopleEvaluator.Photos (CocoPersonPhotos.Test), which measures on the test half."""
     names = sorted(glob.glob(f"{shared}/data/seg/coco_person/images/*.jpg"))
     names = [n for n in names if os.path.exists(_instance_mask_path(shared, n))]
     return names[1::2], names[0::2]

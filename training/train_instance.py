@@ -2,7 +2,7 @@
 
     python3 training/train_instance.py --steps 6000 --minutes 100    # resumes from training/cache/instance_run/last.pt
     python3 training/train_instance.py --run training/cache/instance_run2 --init training/cache/instance_run/last.pt \
-        --real 0.5 --lr 2.5e-4 --minutes 60                          # a second phase with real multi-person pictures
+        --real 0.5 --lr 2.5e-4 --warmup 100 --minutes 70             # a second phase with real multi-person pictures
 
 A batch mixes exact composites with real pictures (--real: their share). Real pictures carry masks, not alpha: they
 get the class and mask losses (who is where) and none of the trimap, alpha and matte losses (the edge).
