@@ -118,6 +118,8 @@ public class PeopleCliTests
         Assert.Contains("per 100 frames", output);
         Assert.Contains("reference tracklet (yolov8n_seg_320_fp32.onnx's people", output);
         using var scores = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal("test", scores.RootElement.GetProperty("photos").GetString());   // the half no instance network here trains on
+        Assert.Equal(1, scores.RootElement.GetProperty("scores")[0].GetProperty("Images").GetInt32());
         var identity = scores.RootElement.GetProperty("identities")[0];
         Assert.Equal(8, identity.GetProperty("Frames").GetInt32());
         Assert.True(identity.GetProperty("Detections").GetInt32() > 0, "the reference found nobody in a street clip");
