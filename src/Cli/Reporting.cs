@@ -81,7 +81,7 @@ internal static class Reporting
         e.WriteLine($"{(summary.Stopped ? "stopped" : "done")}: {summary.FramesOut} of {summary.FramesIn} frames in {summary.Elapsed.TotalSeconds:0.0} s " +
                     $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
         if (pipeline.PeopleTracker is { } tracker)
-            e.WriteLine($"people: {tracker.Identities} numbered over {tracker.Frames} frames the instance network ran on, {tracker.Switches} likely identity switch{(tracker.Switches == 1 ? "" : "es")} (a new number where a lost person was; {100.0 * tracker.Switches / Math.Max(1, tracker.Frames):F1} per 100 frames)");
+            e.WriteLine($"people: {tracker.Identities} numbered over {tracker.Frames} frame{(tracker.Frames == 1 ? "" : "s")} the instance network ran on, {tracker.Switches} likely identity switch{(tracker.Switches == 1 ? "" : "es")} (a new number where a lost person was; {100.0 * tracker.Switches / Math.Max(1, tracker.Frames):F1} per 100 frames)");
         e.WriteLine($"stage       p50 ms   p95 ms   p99 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
         foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
         {

@@ -188,7 +188,7 @@ internal static class RunCommand
         var s = pipeline.Settings;
         var f = source.Format;
         var e = Console.Error;
-        e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? $", {n} frames" : "")}");
+        e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? (n == 1 ? ", a still picture (1 frame)" : $", {n} frames") : "")}");
         e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(pipeline.Mode == PipelineMode.Live ? $" (newest frame wins; drops counted; {(s.LiveDoubleBuffering ? "double-buffered" : "one model slot: the newest frame goes to the network")})" : " (every frame, in order, double-buffered)")}");
         e.WriteLine($"model      {model.Name} ({model.Family}), working size {pipeline.WorkingSize.Width}x{pipeline.WorkingSize.Height}, network input {model.InputSize.Width}x{model.InputSize.Height}");
         e.WriteLine($"provider   {model.Provider}{Attempts(model)}");

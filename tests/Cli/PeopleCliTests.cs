@@ -30,6 +30,8 @@ public class PeopleCliTests
         var (code, _, err) = Tool.Run("-i", SharedAssets.RequireData("seg/coco_person/images/000000000110.jpg"), "-o", "null",
             "-m", "yolov8n_seg_320_fp32", "--people-model", "yolov8n_seg_320_fp32", "--models-dir", SharedAssets.ModelsDir, "--instance-output", people);
         Assert.True(code == 0, err);
+        Assert.Contains("a still picture (1 frame)", err);
+        Assert.Matches(@"people: \d+ numbered over 1 frame the instance network ran on", err);
         var persons = Directory.GetDirectories(people);
         Assert.True(persons.Length >= 2, $"{persons.Length} people written: {err}");
         Assert.All(persons, p => Assert.True(File.Exists(Path.Combine(p, "000000.png")), $"{p} has no matte for the photo"));
