@@ -17,9 +17,6 @@ public sealed class MainParts(int width, int height)
     private readonly int[] _stack = new int[width * height];
     private readonly float[] _mass = new float[width * height / 2 + 2];   // 8-connected parts can't outnumber half the pixels (+1: labels from 1)
 
-    public int Width => width;
-    public int Height => height;
-
     /// <summary>Clears the minor parts of <paramref name="mask"/> (width × height, row-major) in place.</summary>
     public void Apply(Span<float> mask)
     {
