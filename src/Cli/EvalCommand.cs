@@ -89,9 +89,7 @@ internal static class EvalCommand
             table.AddRow(Markup.Escape(s.Model), F(s.IouPersonMasks, 4), F(s.IouCocoPerson, 4), F(s.CompositeMse, 5), F(s.CompositeSad, 3),
                 F(s.CompositeGradient, 3), F(s.CompositeConnectivity, 3), F(s.CompositeBoundaryMse, 4), F(s.TeacherMse, 5), F(s.Flicker, 5),
                 F(s.InferP50Ms, 1), F(s.InferP95Ms, 1));
-        // Eleven columns: on a pipe or a narrow terminal Spectre would fold the headers; the report is for reading and diffing.
-        if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 180) AnsiConsole.Profile.Width = 180;
-        AnsiConsole.Write(table);
+        ReportTable.Write(table);
         var first = scores[0];
         Console.WriteLine($"photos {first.SegImages}, composites {first.Composites} (the teacher's own foreground and alpha over backgrounds: {teacher} is favoured there), " +
                           $"flicker over {first.FlickerVideos} videos with the pipeline's smoothing; SAD, Grad and Conn in thousands.");

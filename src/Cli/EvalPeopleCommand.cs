@@ -77,8 +77,7 @@ internal static class EvalPeopleCommand
             foreach (var s in scores)
                 table.AddRow(Markup.Escape(s.Model), $"{s.Images}", $"{s.People}", $"{s.Predicted}", $"{s.Recall50:0.000}", $"{s.Precision50:0.000}",
                     $"{s.Recall75:0.000}", $"{s.Precision75:0.000}", $"{s.MeanIou:0.000}", $"{s.InferP50Ms:0.0}");
-            if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 140) AnsiConsole.Profile.Width = 140;
-            AnsiConsole.Write(table);
+            ReportTable.Write(table);
             Console.WriteLine($"working size: long side {parse.GetValue(Options.ModelSize)} px; p50 ms is the whole model call (prepare, infer, decode) on these photos.");
             var identities = parse.GetValue(Identities) ? MeasureIdentities(parse, models, settings, modelsDir, data) : [];
             if (parse.GetValue(Json) is { } json)
@@ -116,8 +115,7 @@ internal static class EvalPeopleCommand
         foreach (var r in results)
             table.AddRow(Markup.Escape(r.Model), Markup.Escape(r.Video), $"{r.Frames}", $"{r.NumbersHandedOut}", $"{r.Tracklets}", $"{r.Detections}",
                 $"{r.Matched}", $"{r.Switches}", $"{r.SwitchesPer100Frames:0.0}");
-        if (Console.IsOutputRedirected || AnsiConsole.Profile.Width < 170) AnsiConsole.Profile.Width = 170;
-        AnsiConsole.Write(table);
+        ReportTable.Write(table);
         Console.WriteLine($"identity switches: a reference tracklet ({reference.Name}'s people linked frame to frame at IoU ≥ {IdentitySwitchCounter.LinkIou}) " +
                           $"matched (IoU ≥ {IdentitySwitchCounter.MatchIou}) to a different number than before; 'matched' is how many reference people had one of ours.");
         return results;

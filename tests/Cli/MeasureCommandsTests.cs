@@ -37,15 +37,20 @@ public class MeasureCommandsTests
         File.Copy(Directory.GetFiles(Path.Combine(SharedAssets.DataDir, "backgrounds"), "*.jpg", SearchOption.AllDirectories).Order().First(),
             Path.Combine(data, "backgrounds/one/bg.jpg"));
         string json = Path.Combine(data, "scores.json");
-        var (code, output, err) = Run("eval", "-m", "selfie_segmentation_256", "--models-dir", SharedAssets.ModelsDir, "--data", data,
+        // A model with a long file name: the table must keep it on one line, whatever the console width.
+        const string longName = "stream_matte_student_r18x05_int8_calibrated_on_48_frames_second_try.onnx";
+        string student = Path.Combine(data, longName);
+        File.Copy(Path.Combine(SharedAssets.RepositoryRoot, "models", "stream_matte_student_r18x05_int8.onnx"), student);
+        var (code, output, err) = Run("eval", "-m", "selfie_segmentation_256", "-m", student, "--models-dir", SharedAssets.ModelsDir, "--data", data,
             "--video-frames", "0", "--speed-runs", "3", "--json", json);
         Assert.True(code == 0, err);
         Assert.Contains("IoU person_masks", output);
+        Assert.Contains(output.Split('\n'), line => line.TrimStart().StartsWith(longName));   // its table row
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var scores = doc.RootElement.GetProperty("scores");
-        Assert.Equal(2, scores.GetArrayLength());   // the model, then the teacher
+        Assert.Equal(3, scores.GetArrayLength());   // the models, then the teacher
         var model = scores[0];
-        var teacher = scores[1];
+        var teacher = scores[2];
         Assert.Equal("selfie_segmentation_256.onnx", model.GetProperty("Model").GetString());
         Assert.Equal("rvm_mobilenetv3_fp32.onnx", teacher.GetProperty("Model").GetString());
         Assert.InRange(model.GetProperty("IouPersonMasks").GetDouble(), 0.5, 1.0);   // a person segmenter finds the person
