@@ -148,10 +148,6 @@ class Synthesiser:
         image[:, ys:ye, xs:xe] = image[:, ys:ye, xs:xe] * (1 - a_crop) + rgb[:, ys - y0:ye - y0, xs - x0:xe - x0] * a_crop
         alphas.append(full)
 
-    def batch(self, n):
-        samples = [self.sample() for _ in range(n)]
-        return torch.stack([x for x, _ in samples]), [a for _, a in samples]
-
 
 def coco_person_split(shared):
     """-> (training, test) lists of coco_person image paths: name order, odd places train, even places test.
