@@ -41,6 +41,10 @@ p.add_argument("--seed", type=int, default=2026)
 p.add_argument("--eval-every", type=int, default=1000)
 p.add_argument("--init", default="", help="weights of an earlier run to start from (a new phase)")
 p.add_argument("--minutes", type=float, default=0, help="time budget; 0: the schedule is purely step-based")
+p.add_argument("--whole-share", type=float, default=0.0,
+               help="share of real samples shown whole, at the scale the product runs them (long side 0.7-1.3 crops), over a background")
+p.add_argument("--hard-mining", action="store_true",
+               help="draw real samples by their recent loss (half uniform, half in proportion to it)")
 args = p.parse_args()
 
 device, log = start_run(args.run, args.threads, args.seed)
@@ -66,13 +70,46 @@ def random_crop(x, c):
     return x[..., y0:y0 + c, x0:x0 + c]
 
 
+# Recent L1 of each real sample (hard mining): unseen samples start at the mean so they are drawn at the usual rate.
+sample_loss = [1.0] * len(images)
+
+
+def pick_real():
+    if not args.hard_mining:
+        return random.randrange(len(images))
+    if random.random() < 0.5:
+        return random.randrange(len(images))
+    return random.choices(range(len(images)), weights=sample_loss)[0]
+
+
+def place_whole(both, c):
+    """The whole picture at the product's scale (its long side 0.7-1.3 of the crop) on a background crop: the
+    students sees every person with all the context it has at inference, not only close-ups."""
+    h, w = both.shape[-2:]
+    s = c * random.uniform(0.7, 1.3) / max(h, w)
+    both = F.interpolate(both[None], size=(max(8, round(h * s)), max(8, round(w * s))), mode="bilinear", align_corners=False)[0]
+    bh, bw = both.shape[-2:]
+    if bh > c or bw > c:
+        y0, x0 = random.randint(0, max(0, bh - c)), random.randint(0, max(0, bw - c))
+        both = both[:, y0:y0 + min(bh, c), x0:x0 + min(bw, c)]
+        bh, bw = both.shape[-2:]
+    canvas = torch.zeros(4, c, c)
+    canvas[:3] = random_crop(rescale(random.choice(backgrounds), c, "bilinear"), c)
+    y0, x0 = random.randint(0, c - bh), random.randint(0, c - bw)
+    canvas[:, y0:y0 + bh, x0:x0 + bw] = both
+    return canvas
+
+
 def real_sample(c):
-    i = random.randrange(len(images))
+    i = pick_real()
     both = torch.cat([images[i].float(), labels[i].float()], 0)
-    both = random_crop(rescale(both, int(c * random.uniform(1.0, 1.5)), "bilinear"), c)
+    if random.random() < args.whole_share:
+        both = place_whole(both, c)
+    else:
+        both = random_crop(rescale(both, int(c * random.uniform(1.0, 1.5)), "bilinear"), c)
     if random.random() < 0.5:
         both = both.flip(-1)
-    return both[:3] / 255, both[3:] / 255
+    return both[:3] / 255, both[3:] / 255, i
 
 
 def composite_sample(c):
@@ -92,7 +129,7 @@ def composite_sample(c):
     if cw > 0 and ch > 0:
         canvas[:, dy0:dy0 + ch, dx0:dx0 + cw] = fg[:, sy0:sy0 + ch, sx0:sx0 + cw]
     a = canvas[3:]
-    return a * canvas[:3] + (1 - a) * bg, a
+    return a * canvas[:3] + (1 - a) * bg, a, -1
 
 
 def strong_colour(x):
@@ -108,11 +145,12 @@ def strong_colour(x):
 
 
 def batch(n, c):
-    xs, ys = [], []
+    """Images, targets, and which real sample each is (-1 for a composite)."""
+    xs, ys, ids = [], [], []
     for _ in range(n):
-        x, y = composite_sample(c) if random.random() < args.composite_share else real_sample(c)
-        xs.append(strong_colour(x)); ys.append(y)
-    return torch.stack(xs), torch.stack(ys)
+        x, y, i = composite_sample(c) if random.random() < args.composite_share else real_sample(c)
+        xs.append(strong_colour(x)); ys.append(y); ids.append(i)
+    return torch.stack(xs), torch.stack(ys), ids
 
 
 def gradient(x):
@@ -179,20 +217,33 @@ def lr_at(step):
 def save(step):
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
                 "elapsed": time.time() - run_started,
-                "py_random": random.getstate(), "torch_random": torch.get_rng_state()}, f"{args.run}/last.pt.tmp")
+                "py_random": random.getstate(), "torch_random": torch.get_rng_state(),
+                "sample_loss": sample_loss, "run_mean_l1": run_mean_l1}, f"{args.run}/last.pt.tmp")
     os.replace(f"{args.run}/last.pt.tmp", f"{args.run}/last.pt")
 
 
 run_started = time.time() - elapsed_before
+run_mean_l1 = 0.03
+if os.path.exists(f"{args.run}/last.pt"):
+    resumed = torch.load(f"{args.run}/last.pt")
+    sample_loss[:] = resumed.get("sample_loss", sample_loss)
+    run_mean_l1 = resumed.get("run_mean_l1", run_mean_l1)
+    del resumed
 t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
 step = start
 while step < args.steps and progress(step) < 1:
     for g in opt.param_groups:
         g["lr"] = lr_at(step)
-    x, y = batch(args.batch, args.crop)
+    x, y, ids = batch(args.batch, args.crop)
     x = x.to(device).contiguous(memory_format=torch.channels_last); y = y.to(device)
     alpha, boundary = model(x)
     loss, l1 = loss_fn(alpha, boundary, y)
+    if args.hard_mining:
+        per_sample = (alpha.detach() - y).abs().mean((1, 2, 3)).cpu()
+        for k, i in enumerate(ids):
+            if i >= 0:   # relative to the running mean, so the weights stay comparable as training lowers every loss
+                sample_loss[i] = 0.5 * sample_loss[i] + 0.5 * per_sample[k].item() / max(1e-6, run_mean_l1)
+        run_mean_l1 = 0.98 * run_mean_l1 + 0.02 * l1.item()
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
