@@ -84,7 +84,7 @@ def pick_real():
 
 def place_whole(both, c):
     """The whole picture at the product's scale (its long side 0.7-1.3 of the crop) on a background crop: the
-    students sees every person with all the context it has at inference, not only close-ups."""
+    student sees every person with all the context it has at inference, not only close-ups."""
     h, w = both.shape[-2:]
     s = c * random.uniform(0.7, 1.3) / max(h, w)
     both = F.interpolate(both[None], size=(max(8, round(h * s)), max(8, round(w * s))), mode="bilinear", align_corners=False)[0]
@@ -103,7 +103,7 @@ def place_whole(both, c):
 def real_sample(c):
     i = pick_real()
     both = torch.cat([images[i].float(), labels[i].float()], 0)
-    if random.random() < args.whole_share:
+    if args.whole_share > 0 and random.random() < args.whole_share:   # no draw when off: earlier phases keep their random stream
         both = place_whole(both, c)
     else:
         both = random_crop(rescale(both, int(c * random.uniform(1.0, 1.5)), "bilinear"), c)
