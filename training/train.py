@@ -70,8 +70,10 @@ def random_crop(x, c):
     return x[..., y0:y0 + c, x0:x0 + c]
 
 
-# Recent L1 of each real sample (hard mining): unseen samples start at the mean so they are drawn at the usual rate.
+# Recent L1 of each real sample relative to the running mean L1 (hard mining): unseen samples start at 1, the mean,
+# so they are drawn at the usual rate.
 sample_loss = [1.0] * len(images)
+run_mean_l1 = 0.03
 
 
 def pick_real():
@@ -195,6 +197,7 @@ if os.path.exists(f"{args.run}/last.pt"):
     ck = torch.load(f"{args.run}/last.pt")
     model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); start, best, elapsed_before = ck["step"], ck["best"], ck.get("elapsed", 0.0)
     random.setstate(ck["py_random"]); torch.set_rng_state(ck["torch_random"])
+    sample_loss[:] = ck.get("sample_loss", sample_loss); run_mean_l1 = ck.get("run_mean_l1", run_mean_l1)
     log(f"resumed at step {start}")
 elif args.init:
     model.load_state_dict(torch.load(args.init)["model"])
@@ -223,12 +226,6 @@ def save(step):
 
 
 run_started = time.time() - elapsed_before
-run_mean_l1 = 0.03
-if os.path.exists(f"{args.run}/last.pt"):
-    resumed = torch.load(f"{args.run}/last.pt")
-    sample_loss[:] = resumed.get("sample_loss", sample_loss)
-    run_mean_l1 = resumed.get("run_mean_l1", run_mean_l1)
-    del resumed
 t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
 step = start
 while step < args.steps and progress(step) < 1:
