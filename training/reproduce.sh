@@ -3,11 +3,11 @@
 #   training/reproduce.sh
 # 1. teacher labels: RVM and YOLOv8n-seg through stream-matte's own offline pipeline (teacher/make_labels.sh)
 # 2. the MLB dataset (data.py) with its data list and held-out split
-# 3. training (train.py; seeds fixed; resumes from training/cache/run/last.pt), then four more phases, each from the
+# 3. training (train.py; seeds fixed; resumes from training/cache/run/last.pt), then five more phases, each from the
 #    last one's weights with larger crops (288, 320, then 384: more context for the deepest layers) on a time budget
 #    (training/cache/run2, run3, run4), and a fifth at 384 that shows half the real pictures whole, at the product's scale,
-#    and draws the hard ones more often (run5)
-# 4. export the final weights (run5/last.pt: not picked by held-out score, so the held-out figures stay unbiased) to ONNX (fp32) and int8 (QDQ) into models/
+#    and draws the hard ones more often (run5), and a sixth, the same at a lower learning rate (run6)
+# 4. export the final weights (run6/last.pt: not picked by held-out score, so the held-out figures stay unbiased) to ONNX (fp32) and int8 (QDQ) into models/
 # 5. `stream-matte eval` against the teacher, JSON into training/cache/eval.json
 # 6. the instance network (train_instance.py in two phases, export_instance.py) and `stream-matte eval-people`
 # Needs Debian's python3-torch, python3-onnx, python3-numpy, python3-pil (installed here when missing).
@@ -31,8 +31,10 @@ $PY training/train.py --run training/cache/run3 --init training/cache/run2/last.
 $PY training/train.py --run training/cache/run4 --init training/cache/run3/last.pt --crop 384 --lr 3e-4 --steps 20000 --minutes "${PHASE4_MINUTES:-150}" --eval-every 500
 $PY training/train.py --run training/cache/run5 --init training/cache/run4/last.pt --crop 384 --lr 3e-4 --steps 20000 --minutes "${PHASE5_MINUTES:-95}" --eval-every 500 \
   --whole-share 0.5 --hard-mining
-$PY training/export.py training/cache/run5/last.pt models/$NAME.onnx
-$PY training/quantize.py training/cache/run5/last.pt models/${NAME}_int8.onnx
+$PY training/train.py --run training/cache/run6 --init training/cache/run5/last.pt --crop 384 --lr 2e-4 --steps 20000 --minutes "${PHASE6_MINUTES:-105}" --eval-every 500 \
+  --whole-share 0.5 --hard-mining
+$PY training/export.py training/cache/run6/last.pt models/$NAME.onnx
+$PY training/quantize.py training/cache/run6/last.pt models/${NAME}_int8.onnx
 ./stream-matte eval -m models/$NAME.onnx -m models/${NAME}_int8.onnx --models-dir ../shared/models --json training/cache/eval.json
 # 6. the instance network (E2E-HIM-lite): encoder from the student; phase 1 on multi-person composites of the
 #    teacher's cut-outs (exact alpha), phase 2 adds real multi-person pictures with weak per-person labels (coco_person's
