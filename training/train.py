@@ -77,9 +77,7 @@ run_mean_l1 = 0.03
 
 
 def pick_real():
-    if not args.hard_mining:
-        return random.randrange(len(images))
-    if random.random() < 0.5:
+    if not args.hard_mining or random.random() < 0.5:   # no draw when off: earlier phases keep their random stream
         return random.randrange(len(images))
     return random.choices(range(len(images)), weights=sample_loss)[0]
 
