@@ -65,8 +65,9 @@ public class PeopleTests
         var tracker = new IdentityTracker(W, H, 8, settings);
         var person = (10, 4, 22, 32);
         tracker.Update(Detections(person).Instances);
-        Assert.Equal([0], Ids(tracker));                             // seen once: no number yet
+        Assert.Equal([1], Ids(tracker));                             // the first frame's people: numbered at once
         tracker.Update(Detections(person, (36, 20, 44, 32)).Instances);   // a flicker elsewhere
+        Assert.Equal([1, 0], Ids(tracker));                          // later arrivals wait: no number yet
         tracker.Update(Detections(person).Instances);
         Assert.Equal([1], Ids(tracker));
         for (int t = 0; t < 4; t++) tracker.Update(Detections().Instances);   // hidden for 4 frames
@@ -76,8 +77,42 @@ public class PeopleTests
 
         for (int t = 0; t < 6; t++) tracker.Update(Detections().Instances);   // gone longer than the memory
         tracker.Update(Detections(person).Instances);
+        Assert.Equal([0], Ids(tracker));                             // back after the memory: a new person, who waits
         tracker.Update(Detections(person).Instances);
         Assert.Equal([2], Ids(tracker));
+    }
+
+    [Fact]
+    public void After_a_scene_cut_the_first_frames_people_are_numbered_at_once_with_new_numbers()
+    {
+        var tracker = new IdentityTracker(W, H, 8, new PeopleSettings { ConfirmFrames = 3 });
+        tracker.Update(Detections((2, 2, 12, 32)).Instances);
+        tracker.Reset();
+        tracker.Update(Detections((30, 2, 40, 32), (14, 2, 24, 32)).Instances);
+        Assert.Equal([2, 3], Ids(tracker));
+    }
+
+    [Fact]
+    public void Keep_largest_and_remove_hold_from_the_very_first_frame()
+    {
+        // Issue 22: with nobody numbered on frame 1, --keep largest emptied the first frame's matte and --remove 1
+        // left person 1 in it.
+        foreach (var people in new[] { new PeopleSettings { Keep = KeepPeople.Largest }, new PeopleSettings { RemoveIds = new HashSet<int> { 2 } } })
+        {
+            using var source = new TwoPeopleSource(160, 96, frames: 3);
+            var sink = new ImageCapturingSink();
+            var settings = new PipelineSettings
+            {
+                Composite = new CompositeSettings(new Background.Color(0, 0, 255), Decontaminate: false),
+                Smoothing = new StreamMatte.Pipeline.Matte.SmoothingSettings(0),
+                People = people,
+            };
+            new MattingPipeline(source, new ScriptedModel(), sink, settings, new ScriptedInstanceModel()).Run();
+            var first = sink.Images[0];
+            var boxes = source.People(0);
+            Assert.Equal((250, 40, 40), Pixel(first, (boxes[0].X0 + boxes[0].X1) / 2, (boxes[0].Y0 + 96) / 2));  // the larger, person 1
+            Assert.Equal((0, 0, 255), Pixel(first, (boxes[1].X0 + boxes[1].X1) / 2, (boxes[1].Y0 + 96) / 2));   // the other, person 2
+        }
     }
 
     [Fact]
@@ -157,8 +192,8 @@ public class PeopleTests
         Assert.Equal((0, 0, 255), Pixel(last, (boxes[0].X0 + boxes[0].X1) / 2, 80));     // person 1 removed
         Assert.Equal((250, 40, 40), Pixel(last, (boxes[1].X0 + boxes[1].X1) / 2, 80));   // person 2 kept
         Assert.Equal(["person_01", "person_02"], Directory.GetDirectories(folder).Select(d => Path.GetFileName(d)!).Order().ToArray());
-        // Numbers are given on the second frame a person is seen (ConfirmFrames = 2): frames 1..5.
-        Assert.Equal(5, Directory.GetFiles(Path.Combine(folder, "person_01"), "*.png").Length);
+        // Both are in the first frame, so both are numbered from it on: frames 0..5.
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(folder, "person_01"), "*.png").Length);
         var matte = Tool.ReadGray(Path.Combine(folder, "person_02", "000005.png"), 160, 96);
         Assert.Equal(255, matte[80 * 160 + (boxes[1].X0 + boxes[1].X1) / 2]);
         Assert.Equal(0, matte[80 * 160 + (boxes[0].X0 + boxes[0].X1) / 2]);

@@ -9,7 +9,9 @@ namespace StreamMatte.Pipeline.People;
 /// <list type="bullet">
 /// <item>association: each frame's people are matched to the tracks by mask overlap (IoU), best pairs first;</item>
 /// <item>hysteresis: a new track gets its number only after <see cref="PeopleSettings.ConfirmFrames"/> frames in a
-/// row, so a one-frame false detection never takes one;</item>
+/// row, so a one-frame false detection never takes one — except on the first frame of a video or of a scene, whose
+/// people are numbered at once: there is nobody yet whom a false detection could displace, and waiting would leave
+/// the first frame with nobody numbered (under <c>--keep largest</c>, an empty matte);</item>
 /// <item>short memory: a track unseen for up to <see cref="PeopleSettings.MemoryFrames"/> frames keeps its number and
 /// takes it back when the person reappears where it was;</item>
 /// <item>per-person smoothing: a track's mask follows its detections with an exponential average.</item>
@@ -38,6 +40,7 @@ public sealed class IdentityTracker
     private readonly bool[] _detectionMatched;
     private readonly MatteResampler _resampler = new();
     private int _nextId = 1;
+    private bool _sceneStart = true;   // the next Update is the first frame of the video or of a scene
 
     public IdentityTracker(int width, int height, int maxPeople, PeopleSettings settings)
     {
@@ -65,6 +68,7 @@ public sealed class IdentityTracker
     public void Reset()
     {
         foreach (var t in _tracks) t.Alive = false;
+        _sceneStart = true;
     }
 
     /// <summary>This frame's people (masks at any resolution covering the whole frame).</summary>
@@ -119,8 +123,9 @@ public sealed class IdentityTracker
             if (slot is null) break;                                  // more people than tracks: the rest wait
             Array.Copy(_detections[i].Data, slot.Mask.Data, slot.Mask.Data.Length);
             (slot.Id, slot.Hits, slot.Misses, slot.Alive, slot.MatchedNow) = (0, 1, 0, true, true);
-            Confirm(slot);
+            Confirm(slot, atOnce: _sceneStart);
         }
+        _sceneStart = false;
     }
 
     /// <summary>Writes the people seen in the last update (numbered ones first, then those still unnumbered).</summary>
@@ -141,9 +146,9 @@ public sealed class IdentityTracker
         map.Count = count;
     }
 
-    private void Confirm(Track t)
+    private void Confirm(Track t, bool atOnce = false)
     {
-        if (t.Id != 0 || t.Hits < _settings.ConfirmFrames) return;
+        if (t.Id != 0 || (t.Hits < _settings.ConfirmFrames && !atOnce)) return;
         t.Id = _nextId++;
         foreach (var lost in _tracks)
             if (lost != t && lost.Alive && lost.Id > 0 && lost.Misses > 0 && Iou(lost.Mask, t.Mask) >= 0.3f)
