@@ -4,9 +4,19 @@
 #   2. the genuine ONNX Runtime 1.30.0 native library, taken from the npm package onnxruntime-node@1.30.0 and
 #      verified by checksum, into .cache/onnxruntime/ (ignored by git);
 #   3. a Release build of Streaming.sln.
+#   --tests also installs what the test suite needs beyond that: Debian's python3-torch (and onnx, numpy, PIL,
+#   scipy) for the training code's tests, and the ImageNet ResNet-18 they check (training/imagenet/fetch.sh).
 # Re-running it does only what is missing. Set STREAM_MATTE_ORT_LIB to use another libonnxruntime (e.g. a GPU build).
 set -euo pipefail
 cd "$(dirname "$0")"
+FOR_TESTS=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) FOR_TESTS=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "[setup] error: unknown option '$arg' (./setup.sh [--tests])" >&2; exit 2 ;;
+  esac
+done
 
 ORT_VERSION=1.30.0
 ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
@@ -40,6 +50,17 @@ if [ ! -f "$ORT_LIB" ] || ! echo "$ORT_SHA256  $ORT_LIB" | sha256sum -c --status
   mkdir -p "$ORT_DIR"
   mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_LIB"
   say "ONNX Runtime $ORT_VERSION verified at $ORT_LIB"
+fi
+
+# Test-only: the training code's Python and the ImageNet network its tests check
+if [ "$FOR_TESTS" = 1 ]; then
+  if ! /usr/bin/python3 -c "import torch, onnx, numpy, PIL, scipy" 2>/dev/null; then
+    say "installing python3-torch python3-onnx python3-numpy python3-pil python3-scipy (apt, for the training code's tests)"
+    as_root apt-get update -q >/dev/null || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends \
+      python3-torch python3-onnx python3-numpy python3-pil python3-scipy >/dev/null || die "apt-get install python3-torch ... failed"
+  fi
+  training/imagenet/fetch.sh >/dev/null || die "could not fetch the ImageNet ResNet-18 (training/imagenet/fetch.sh)"
 fi
 
 # 3. Build (Release). Incremental, so a re-run is quick.

@@ -22,7 +22,7 @@ fi
 STEPS=${STEPS:-7000}
 NAME=stream_matte_student_r18x05
 PHOTO_SETS=person_masks training/teacher/make_labels.sh &
-PHOTO_SETS="people coco_person" training/teacher/make_labels.sh
+LABEL_VIDEOS=0 PHOTO_SETS="people coco_person" training/teacher/make_labels.sh
 wait
 $PY training/data.py
 $PY training/train.py --steps "$STEPS"

@@ -24,6 +24,7 @@ from PIL import Image
 
 import data
 from common import start_run
+from sampling import Sampler
 from student import Student
 
 p = argparse.ArgumentParser()
@@ -43,6 +44,8 @@ p.add_argument("--init", default="", help="weights of an earlier run to start fr
 p.add_argument("--minutes", type=float, default=0, help="time budget; 0: the schedule is purely step-based")
 p.add_argument("--whole-share", type=float, default=0.0,
                help="share of real samples shown whole, at the scale the product runs them (long side 0.7-1.3 crops), over a background")
+p.add_argument("--encoder-lr-scale", type=float, default=1.0,
+               help="the encoder's learning rate as a share of --lr (below 1 keeps an ImageNet-initialised encoder's features while the decoder learns)")
 p.add_argument("--hard-mining", action="store_true",
                help="draw real samples by their recent loss (half uniform, half in proportion to it)")
 args = p.parse_args()
@@ -57,100 +60,7 @@ backgrounds = [torch.from_numpy(np.asarray(data.to_long_side(Image.open(f).conve
 log(f"{len(images)} real samples, {len(foregrounds)} foregrounds, {len(backgrounds)} backgrounds, device {device}")
 
 
-def rescale(x, short_side, mode):
-    h, w = x.shape[-2:]
-    s = short_side / min(h, w)
-    size = (max(short_side, round(h * s)), max(short_side, round(w * s)))
-    return F.interpolate(x[None].float(), size=size, mode=mode, align_corners=False if mode == "bilinear" else None)[0]
-
-
-def random_crop(x, c):
-    h, w = x.shape[-2:]
-    y0, x0 = random.randint(0, h - c), random.randint(0, w - c)
-    return x[..., y0:y0 + c, x0:x0 + c]
-
-
-# Recent L1 of each real sample relative to the running mean L1 (hard mining): unseen samples start at 1, the mean,
-# so they are drawn at the usual rate.
-sample_loss = [1.0] * len(images)
-run_mean_l1 = 0.03
-
-
-def pick_real():
-    if not args.hard_mining or random.random() < 0.5:   # no draw when off: earlier phases keep their random stream
-        return random.randrange(len(images))
-    return random.choices(range(len(images)), weights=sample_loss)[0]
-
-
-def place_whole(both, c):
-    """The whole picture at the product's scale (its long side 0.7-1.3 of the crop) on a background crop: the
-    student sees every person with all the context it has at inference, not only close-ups."""
-    h, w = both.shape[-2:]
-    s = c * random.uniform(0.7, 1.3) / max(h, w)
-    both = F.interpolate(both[None], size=(max(8, round(h * s)), max(8, round(w * s))), mode="bilinear", align_corners=False)[0]
-    bh, bw = both.shape[-2:]
-    if bh > c or bw > c:
-        y0, x0 = random.randint(0, max(0, bh - c)), random.randint(0, max(0, bw - c))
-        both = both[:, y0:y0 + min(bh, c), x0:x0 + min(bw, c)]
-        bh, bw = both.shape[-2:]
-    canvas = torch.zeros(4, c, c)
-    canvas[:3] = random_crop(rescale(random.choice(backgrounds), c, "bilinear"), c)
-    y0, x0 = random.randint(0, c - bh), random.randint(0, c - bw)
-    canvas[:, y0:y0 + bh, x0:x0 + bw] = both
-    return canvas
-
-
-def real_sample(c):
-    i = pick_real()
-    both = torch.cat([images[i].float(), labels[i].float()], 0)
-    if args.whole_share > 0 and random.random() < args.whole_share:   # no draw when off: earlier phases keep their random stream
-        both = place_whole(both, c)
-    else:
-        both = random_crop(rescale(both, int(c * random.uniform(1.0, 1.5)), "bilinear"), c)
-    if random.random() < 0.5:
-        both = both.flip(-1)
-    return both[:3] / 255, both[3:] / 255, i
-
-
-def composite_sample(c):
-    bg = random_crop(rescale(random.choice(backgrounds), int(c * random.uniform(1.0, 1.6)), "bilinear"), c) / 255
-    fg = random.choice(foregrounds).float() / 255
-    h, w = fg.shape[-2:]
-    s = c * random.uniform(0.5, 1.15) / h
-    fg = F.interpolate(fg[None], size=(max(8, round(h * s)), max(8, round(w * s))), mode="bilinear", align_corners=False)[0].clamp(0, 1)
-    if random.random() < 0.5:
-        fg = fg.flip(-1)
-    fh, fw = fg.shape[-2:]
-    canvas = torch.zeros(4, c, c)
-    x0 = random.randint(-fw // 3, c - 2 * fw // 3)
-    y0 = c - fh if random.random() < 0.6 else random.randint(-fh // 4, c - fh // 2)   # people usually leave the frame at the bottom
-    sx0, sy0, dx0, dy0 = max(0, -x0), max(0, -y0), max(0, x0), max(0, y0)
-    cw, ch = min(fw - sx0, c - dx0), min(fh - sy0, c - dy0)
-    if cw > 0 and ch > 0:
-        canvas[:, dy0:dy0 + ch, dx0:dx0 + cw] = fg[:, sy0:sy0 + ch, sx0:sx0 + cw]
-    a = canvas[3:]
-    return a * canvas[:3] + (1 - a) * bg, a, -1
-
-
-def strong_colour(x):
-    """SimCLR-like jitter (the student's strong view): brightness, contrast, saturation, channel gains, grey, noise."""
-    x = x * random.uniform(0.6, 1.4)
-    m = x.mean()
-    x = (x - m) * random.uniform(0.6, 1.4) + m
-    g = (x * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(0, keepdim=True)
-    x = g + (x - g) * (0.0 if random.random() < 0.1 else random.uniform(0.5, 1.5))
-    x = x * torch.empty(3, 1, 1).uniform_(0.9, 1.1)
-    x = x + torch.randn_like(x) * random.uniform(0, 0.03)
-    return x.clamp(0, 1)
-
-
-def batch(n, c):
-    """Images, targets, and which real sample each is (-1 for a composite)."""
-    xs, ys, ids = [], [], []
-    for _ in range(n):
-        x, y, i = composite_sample(c) if random.random() < args.composite_share else real_sample(c)
-        xs.append(strong_colour(x)); ys.append(y); ids.append(i)
-    return torch.stack(xs), torch.stack(ys), ids
+sampler = Sampler(images, labels, foregrounds, backgrounds, args.composite_share, args.whole_share, args.hard_mining)
 
 
 def gradient(x):
@@ -189,18 +99,21 @@ def evaluate(model):
 
 
 model = Student().to(device).to(memory_format=torch.channels_last)
-opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+encoder_params = list(model.encoder.parameters())
+encoder_ids = {id(q) for q in encoder_params}
+opt = torch.optim.Adam([{"params": encoder_params, "lr_scale": args.encoder_lr_scale},
+                        {"params": [q for q in model.parameters() if id(q) not in encoder_ids], "lr_scale": 1.0}], lr=args.lr)
 start, best, elapsed_before = 0, -1.0, 0.0
 if os.path.exists(f"{args.run}/last.pt"):
     ck = torch.load(f"{args.run}/last.pt")
     model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); start, best, elapsed_before = ck["step"], ck["best"], ck.get("elapsed", 0.0)
     random.setstate(ck["py_random"]); torch.set_rng_state(ck["torch_random"])
-    sample_loss[:] = ck.get("sample_loss", sample_loss); run_mean_l1 = ck.get("run_mean_l1", run_mean_l1)
+    sampler.sample_loss[:] = ck.get("sample_loss", sampler.sample_loss); sampler.run_mean_l1 = ck.get("run_mean_l1", sampler.run_mean_l1)
     log(f"resumed at step {start}")
 elif args.init:
     model.load_state_dict(torch.load(args.init)["model"])
     log(f"initialised from {args.init}")
-log(f"crop {args.crop}, batch {args.batch}, lr {args.lr}, steps {args.steps}, minutes {args.minutes}")
+log(f"crop {args.crop}, batch {args.batch}, lr {args.lr} (encoder x{args.encoder_lr_scale}), steps {args.steps}, minutes {args.minutes}")
 
 
 def progress(step):
@@ -219,7 +132,7 @@ def save(step):
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
                 "elapsed": time.time() - run_started,
                 "py_random": random.getstate(), "torch_random": torch.get_rng_state(),
-                "sample_loss": sample_loss, "run_mean_l1": run_mean_l1}, f"{args.run}/last.pt.tmp")
+                "sample_loss": sampler.sample_loss, "run_mean_l1": sampler.run_mean_l1}, f"{args.run}/last.pt.tmp")
     os.replace(f"{args.run}/last.pt.tmp", f"{args.run}/last.pt")
 
 
@@ -228,17 +141,13 @@ t0, seen, run_loss, run_l1 = time.time(), 0, 0.0, 0.0
 step = start
 while step < args.steps and progress(step) < 1:
     for g in opt.param_groups:
-        g["lr"] = lr_at(step)
-    x, y, ids = batch(args.batch, args.crop)
+        g["lr"] = lr_at(step) * g["lr_scale"]
+    x, y, ids = sampler.batch(args.batch, args.crop)
     x = x.to(device).contiguous(memory_format=torch.channels_last); y = y.to(device)
     alpha, boundary = model(x)
     loss, l1 = loss_fn(alpha, boundary, y)
     if args.hard_mining:
-        per_sample = (alpha.detach() - y).abs().mean((1, 2, 3)).cpu()
-        for k, i in enumerate(ids):
-            if i >= 0:   # relative to the running mean, so the weights stay comparable as training lowers every loss
-                sample_loss[i] = 0.5 * sample_loss[i] + 0.5 * per_sample[k].item() / max(1e-6, run_mean_l1)
-        run_mean_l1 = 0.98 * run_mean_l1 + 0.02 * l1.item()
+        sampler.record_losses(ids, (alpha.detach() - y).abs().mean((1, 2, 3)).cpu().tolist(), l1.item())
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
