@@ -26,7 +26,9 @@ public sealed class JobMerger(JobFolder folder, TextWriter log)
             string which = string.Join("; ", missing.Select(s => $"chunk {s.Chunk.Index} ({s.Chunk.Frames}){(s.InProgress.Count > 0 ? $" is still running on {string.Join(", ", s.InProgress)}" : " is missing")}"));
             throw new InvalidOperationException($"cannot merge {folder.Directory}: {which}. Nothing was written. Run it with `stream-matte job run {folder.Directory} --chunk {missing[0].Chunk.Index}` (see `stream-matte job status`)");
         }
-        if (File.Exists(folder.MergedRecordPath) && manifest.Output.Contains('%'))
+        // PNG parts and per-person mattes are moved, not copied: a second merge would find them gone.
+        bool moves = Outputs(manifest).Any(o => ImageSequence.IsPattern(o.Output)) || manifest.InstanceOutput != null;
+        if (moves && File.Exists(folder.MergedRecordPath))
             throw new InvalidOperationException($"{folder.Directory} was already merged into {manifest.Output} (its PNG parts were moved there)");
 
         var chunkDirs = manifest.Chunks.Select(c => folder.ChunkDirectory(c.Index)).ToList();
