@@ -48,12 +48,14 @@ public sealed partial class SlurmScripts(JobFolder folder, SlurmOptions options)
 
         var chunks = Header($"{name}-chunks", Path.Combine(folder.LogsDirectory, "chunk_%a.log"), gpus: options.GpusPerTask);
         chunks.AppendLine($"#SBATCH --array={(todo.Count == 0 ? "0" : Ranges(todo))}");
+        chunks.AppendLine("set -euo pipefail");
         chunks.AppendLine("# Each array task renders one chunk: `job run` takes its index from SLURM_ARRAY_TASK_ID. A chunk already");
         chunks.AppendLine("# done is skipped; a failed one is simply run again (sbatch this file, or `stream-matte job slurm DIR --submit`).");
         chunks.AppendLine($"exec {command} job run {dir}");
         WriteScript(ChunksScript, chunks.ToString());
 
         var merge = Header($"{name}-merge", Path.Combine(folder.LogsDirectory, "merge.log"), gpus: 0);
+        merge.AppendLine("set -euo pipefail");
         merge.AppendLine("# Submitted with --dependency=afterok:<the array> --kill-on-invalid-dep=yes: it runs once every chunk succeeded.");
         merge.AppendLine($"exec {command} job merge {dir}");
         WriteScript(MergeScript, merge.ToString());
@@ -75,9 +77,13 @@ public sealed partial class SlurmScripts(JobFolder folder, SlurmOptions options)
         if (wait) args.Add("--wait");
         args.Add(MergeScript);
         if (wait) log.WriteLine("submitting the merge and waiting for it (sbatch --wait) …");
+        var submitted = DateTime.UtcNow.AddSeconds(-1);
         string merge = Sbatch(args, out int code);
         log.WriteLine($"merge job {merge}{(chunks is null ? "" : $" runs after array {chunks} succeeds")}; logs in {folder.LogsDirectory}");
-        return (chunks ?? "", merge, wait ? code == 0 : null);
+        if (!wait) return (chunks ?? "", merge, null);
+        // sbatch --wait also returns 0 for a merge cancelled because a chunk failed: the merge's own record is the proof.
+        bool merged = code == 0 && File.Exists(folder.MergedRecordPath) && File.GetLastWriteTimeUtc(folder.MergedRecordPath) >= submitted;
+        return (chunks ?? "", merge, merged);
     }
 
     private static string JobName(JobManifest manifest) =>
@@ -95,7 +101,7 @@ public sealed partial class SlurmScripts(JobFolder folder, SlurmOptions options)
         if (gpus > 0) s.AppendLine($"#SBATCH --gpus-per-task={gpus}");
         if (options.CpusPerTask > 0) s.AppendLine($"#SBATCH --cpus-per-task={options.CpusPerTask}");
         if (options.TimeLimit is { } t) s.AppendLine($"#SBATCH --time={t}");
-        s.AppendLine("set -euo pipefail");
+        // sbatch reads #SBATCH lines only up to the first command: the caller adds its own directives, then the commands.
         return s;
     }
 

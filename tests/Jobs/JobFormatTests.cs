@@ -45,16 +45,34 @@ public class JobFormatTests
         Assert.True(psnr >= 45, $"{what}: PSNR {psnr:0.00} dB against a single run");
     }
 
+    /// <summary>
+    /// A lossy output (H.264, HEVC, VP9): the merged file must hold the parts' own frames, bit for bit (a stream copy, in
+    /// chunk order), and be close to a single run. Close, not 45 dB: the single run and the chunks are two different
+    /// encodes (keyframes at other places) of this tiny, detailed clip, ~38–40 dB apart by the codec alone; what the
+    /// pipeline itself gives is checked on the lossless outputs (ProRes, PNG) and in bench/job-chunks.sh (FFV1).
+    /// </summary>
+    private static void AssertStreamCopied(Result r, string role, string what, params string[] decoder)
+    {
+        string file = Path.GetFileName(role == "main" ? r.Merged : Path.Combine(Path.GetDirectoryName(r.Merged)!, role + Path.GetExtension(r.Merged)));
+        string merged = Path.Combine(Path.GetDirectoryName(r.Merged)!, file), single = Path.Combine(Path.GetDirectoryName(r.Single)!, file);
+        var parts = Enumerable.Range(0, 3).SelectMany(i => RawFrames.Read(Path.Combine(r.JobDir, "parts", $"chunk_{i:D3}", role + Path.GetExtension(merged)), Width, Height, "rgba", 4, decoder)).ToList();
+        var joined = RawFrames.Read(merged, Width, Height, "rgba", 4, decoder);
+        Assert.Equal(Frames, joined.Count);
+        Assert.True(parts.Count == joined.Count && parts.Zip(joined).All(p => p.First.AsSpan().SequenceEqual(p.Second)), $"{what}: the merged frames are not the parts' frames: re-encoded or reordered");
+        double psnr = StampedClip.Psnr(RawFrames.Read(single, Width, Height, "rgba", 4, decoder), joined);
+        Console.WriteLine($"{what}: PSNR {psnr:0.00} dB against a single run (two encodes)");
+        Assert.True(psnr >= 33, $"{what}: PSNR {psnr:0.00} dB against a single run");
+    }
+
     [Fact]
     public void H264_with_a_matte_video_joins_by_stream_copy_with_audio()
     {
         var r = RunBoth("out.mp4", "--matte-output", "{out}/matte.mp4");
         Assert.Contains("H.264 (CRF 18), stream copy, audio from the input", r.MergeLog);
         Assert.True(StampedClip.HasAudio(r.Merged));
-        AssertClose(StampedClip.Frames(r.Single), StampedClip.Frames(r.Merged), "H.264");
-        string matte = Path.Combine(Path.GetDirectoryName(r.Merged)!, "matte.mp4"), singleMatte = Path.Combine(Path.GetDirectoryName(r.Single)!, "matte.mp4");
-        Assert.False(StampedClip.HasAudio(matte));
-        AssertClose(StampedClip.Frames(singleMatte), StampedClip.Frames(matte), "matte H.264");
+        AssertStreamCopied(r, "main", "H.264");
+        Assert.False(StampedClip.HasAudio(Path.Combine(Path.GetDirectoryName(r.Merged)!, "matte.mp4")));
+        AssertStreamCopied(r, "matte", "matte H.264");
     }
 
     [Fact]
@@ -63,7 +81,7 @@ public class JobFormatTests
         var r = RunBoth("out.mp4", "--codec", "hevc");
         Assert.Contains("HEVC", r.MergeLog);
         Assert.Equal("hevc", StreamMatte.Pipeline.Video.MediaInfo.Probe(r.Merged).Codec);
-        AssertClose(StampedClip.Frames(r.Single), StampedClip.Frames(r.Merged), "HEVC");
+        AssertStreamCopied(r, "main", "HEVC");
     }
 
     [Fact]
@@ -80,10 +98,9 @@ public class JobFormatTests
         var r = RunBoth("out.webm", "-b", "transparent", "--decontaminate", "false");
         Assert.Contains("VP9 with alpha", r.MergeLog);
         // libvpx decodes VP9's alpha (ffmpeg's own VP9 decoder would drop it): the alpha of every chunk's frames must be there.
-        var single = RawFrames.Read(r.Single, Width, Height, "rgba", 4, "-c:v", "libvpx-vp9");
+        AssertStreamCopied(r, "main", "VP9 (RGBA)", "-c:v", "libvpx-vp9");
         var merged = RawFrames.Read(r.Merged, Width, Height, "rgba", 4, "-c:v", "libvpx-vp9");
-        AssertClose(single, merged, "VP9 (RGBA)");
-        Assert.Contains(merged[^1].Where((_, i) => i % 4 == 3), a => a < 128);
+        Assert.All(new[] { merged[0], merged[Frames / 2], merged[^1] }, frame => Assert.Contains(frame.Where((_, i) => i % 4 == 3), a => a < 128));
     }
 
     [Fact]
