@@ -35,7 +35,8 @@ public static class CommandLine
             "  stream-matte models --models-dir ../shared/models         what models can be used\n" +
             "  stream-matte doctor                                       check ffmpeg, ONNX Runtime, GPU, cameras, virtual camera\n" +
             "  stream-matte eval -m MODEL --models-dir ../shared/models  measure models on ../shared/data\n" +
-            "  stream-matte bench -m MODEL --size 512x288 --json         time a model alone (not end to end)");
+            "  stream-matte bench -m MODEL --size 512x288 --json         time a model alone (not end to end)\n" +
+            "  stream-matte job plan -i in.mp4 -o out.mp4 --chunks 8 --dir /shared/job   split a long run over machines (see job --help)");
         foreach (var option in Options.Main) root.Add(option);
         root.SetAction(parse => Guarded(() => RunCommand.Run(parse)));
 
@@ -46,6 +47,7 @@ public static class CommandLine
         root.Add(EvalPeopleCommand.Build());
         root.Add(DoctorCommand.Build());
         root.Add(BenchCommand.Build());
+        root.Add(JobCommand.Build());
         return root;
     }
 

@@ -14,6 +14,8 @@ internal static class ConfigFile
     public static string[] Merge(RootCommand root, string[] args)
     {
         var first = root.Parse(args);
+        // Subcommands that take the run's options (job plan) read --config themselves: its values belong after their name.
+        if (first.CommandResult.Command != root) return args;
         if (first.GetValue(Options.Config) is not { } path) return args;
         if (!File.Exists(path)) throw new FileNotFoundException($"config file '{path}' does not exist");
         JsonDocument doc;

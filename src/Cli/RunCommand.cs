@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using StreamMatte.Jobs;
 using StreamMatte.Models;
 using StreamMatte.Models.Adapters;
 using StreamMatte.Models.Contract;
@@ -18,29 +19,46 @@ namespace StreamMatte.Cli;
 /// <summary>The main job: open source, model and sink from the options, log the effective configuration, run, report.</summary>
 internal static class RunCommand
 {
-    public static int Run(ParseResult parse)
+    /// <param name="chunk">One chunk of a job (<c>job run</c>): its stretch of the input, its outputs in the chunk's folder,
+    /// and the warm-up frames left out of every output.</param>
+    public static int Run(ParseResult parse, ChunkWork? chunk = null)
     {
         string input = parse.GetValue(Options.Input) ?? throw new ArgumentException("--input is required (try --help)");
-        string output = parse.GetValue(Options.Output) ?? throw new ArgumentException("--output is required: a file, or null to discard (try --help)");
+        string output = chunk?.MainOutput ?? parse.GetValue(Options.Output) ?? throw new ArgumentException("--output is required: a file, or null to discard (try --help)");
         var settings = Settings(parse);
+        if (chunk != null && settings.People is { } perPerson) settings = settings with { People = perPerson with { OutputDirectory = chunk.InstanceOutput } };
         bool transparent = settings.Composite.Background is Background.Transparent;
 
-        using var source = OpenSource(input, parse);
+        using var source = chunk is null ? OpenSource(input, parse) : OpenChunkSource(input, parse, chunk);
         using var model = OpenModel(parse);
         using var peopleModel = settings.People is null ? null : OpenPeopleModel(parse);
         var sinks = new List<IFrameSink>();
         try
         {
             bool live = source.IsLive;
+            // A chunk's parts carry no audio: the merge takes it from the input once, for the whole clip.
+            var format = chunk is null ? source.Format : source.Format with { AudioFrom = null };
             sinks.Add(output == "null" ? new NullSink()
                 : VirtualCameraSink.IsVirtualCamera(output, out string device)
                     ? new VirtualCameraSink(device, source.Format.Width, source.Format.Height, source.Format.FrameRate,
                         YuvConverter.Parse(parse.GetValue(Options.VcamFormat) ?? "yuyv"))
-                : new FileSink(output, source.Format, transparent ? OutputContent.Transparent : OutputContent.Composite, parse.GetValue(Options.Codec), fillGaps: live));
-            if (parse.GetValue(Options.MatteOutput) is { } matteOutput)
+                : new FileSink(output, format, transparent ? OutputContent.Transparent : OutputContent.Composite, parse.GetValue(Options.Codec), fillGaps: live));
+            if ((chunk is null ? parse.GetValue(Options.MatteOutput) : chunk.MatteOutput) is { } matteOutput)
                 sinks.Add(new FileSink(matteOutput, source.Format with { AudioFrom = null }, OutputContent.Matte, fillGaps: live));
             if (settings.People?.OutputDirectory is { } peopleDir) sinks.Add(new PeopleMatteSink(peopleDir));
             IFrameSink sink = sinks.Count == 1 ? sinks[0] : new TeeSink(sinks);
+            if (chunk != null)
+            {
+                // The warm-up settles the matte's temporal state; only the chunk's own frames reach its outputs,
+                // except each person's matte on the warm-up, which the merge uses to match people across chunks.
+                sink = new FrameWindowSink(sink, chunk.WarmupFrames);
+                if (chunk.OverlapInstanceOutput is { } overlap && settings.People != null)
+                {
+                    var warmupPeople = new PeopleMatteSink(overlap);
+                    sinks.Add(warmupPeople);
+                    sink = new TeeSink([sink, new FrameWindowSink(warmupPeople, 0, chunk.WarmupFrames)]);
+                }
+            }
             var pipeline = new MattingPipeline(source, model, sink, settings, peopleModel);
             LogConfiguration(source, model, sink, pipeline, peopleModel);
             return Execute(pipeline, source.Format.FrameCount, output);
@@ -51,7 +69,7 @@ internal static class RunCommand
         }
     }
 
-    private static PipelineSettings Settings(ParseResult parse)
+    internal static PipelineSettings Settings(ParseResult parse)
     {
         double smoothing = parse.GetValue(Options.Smoothing);
         if (smoothing is < 0 or > 0.95) throw new ArgumentException($"--smoothing must be between 0 and 0.95, got {smoothing}");
@@ -154,6 +172,13 @@ internal static class RunCommand
         // A virtual camera is live: a file feeding it is played at its own rate, like a camera.
         bool toCamera = VirtualCameraSink.IsVirtualCamera(parse.GetValue(Options.Output) ?? "", out _);
         return parse.GetValue(Options.Realtime) || toCamera ? new RealtimePacer(source) : source;
+    }
+
+    /// <summary>A chunk's stretch of the input file, at the run's size and rate.</summary>
+    private static FileSource OpenChunkSource(string input, ParseResult parse, ChunkWork chunk)
+    {
+        (int, int)? size = parse.GetValue(Options.Size) is { } text ? ParseSize(text) : null;
+        return new FileSource(input, size, parse.GetValue(Options.Fps), range: chunk.Range);
     }
 
     internal static (int Width, int Height) ParseSize(string text)

@@ -5,16 +5,26 @@ namespace StreamMatte.Tests.Support;
 /// <summary>The real stream-matte tool run as a process (as users run it), and scratch folders for its outputs.</summary>
 public static class Tool
 {
-    public static (int ExitCode, string Out, string Err) Run(params string[] args)
+    public static (int ExitCode, string Out, string Err) Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>Runs the tool with extra environment variables (e.g. a batch engine's task index).</summary>
+    public static (int ExitCode, string Out, string Err) RunWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
+        using var p = Start(environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "stream-matte did not finish in 5 minutes");
         return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts the tool without waiting (stdout and stderr redirected: the caller drains or ignores them).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stream-matte.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        if (environment != null) foreach (var (name, value) in environment) info.Environment[name] = value;
+        return Process.Start(info)!;
     }
 
     /// <summary>A new empty folder under the system's temp folder.</summary>

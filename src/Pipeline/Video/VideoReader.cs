@@ -20,6 +20,16 @@ public sealed record VideoReaderOptions
 
     public int? MaxFrames { get; init; }
 
+    /// <summary>
+    /// Start this many seconds into the file (ffmpeg's input -ss: it seeks to the keyframe before that time and
+    /// decodes from there, discarding the frames before it, so the first frame delivered is the first one at or
+    /// after it). A frame-exact start passes a time between two frames' timestamps.
+    /// </summary>
+    public double? SeekSeconds { get; init; }
+
+    /// <summary>Frames counted off and dropped (after the seek and any rate change) before the first one delivered.</summary>
+    public long SkipFrames { get; init; }
+
     /// <summary>ffmpeg options placed before -i (a device's demuxer, e.g. -f v4l2 -input_format mjpeg).</summary>
     public IReadOnlyList<string> InputArguments { get; init; } = [];
 }
@@ -51,10 +61,12 @@ public sealed class VideoReader : IDisposable
         var args = new List<string>();
         if (options.Loop) args.AddRange(["-stream_loop", "-1"]);
         args.AddRange(options.InputArguments);
+        if (options.SeekSeconds is { } seek) args.AddRange(["-ss", seek.ToString("0.######", CultureInfo.InvariantCulture)]);
         args.AddRange(["-i", path, "-map", "0:v:0"]);
         if (options.MaxFrames is { } m) args.AddRange(["-frames:v", m.ToString(CultureInfo.InvariantCulture)]);
         var filters = new List<string>();
         if (options.FrameRate is { } fps) filters.Add($"fps={fps.ToString(CultureInfo.InvariantCulture)}");
+        if (options.SkipFrames > 0) filters.Add($"trim=start_frame={options.SkipFrames.ToString(CultureInfo.InvariantCulture)}");
         if (options.Size != null)
             filters.Add(options.Cover
                 ? $"scale={Width}:{Height}:force_original_aspect_ratio=increase:flags=area,crop={Width}:{Height}"
