@@ -166,15 +166,17 @@ public class OrtBindingTests
     }
 
     [Fact]
-    public void The_runtime_is_the_packaged_1_30_0_with_CUDA_and_TensorRT_compiled_in()
+    public void The_runtime_is_the_packaged_1_30_0_and_the_GPU_package_has_CUDA_and_TensorRT_compiled_in()
     {
         using var session = OrtSession.Open(ConvNet.Random(8).ToOnnx(), "convnet", Cpu);
-        Assert.Equal("1.30.0", session.Runtime.Version);
-        Assert.StartsWith("Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0", session.Runtime.Package);
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libonnxruntime.so"), session.Runtime.LibraryPath);
-        Assert.Contains("CUDAExecutionProvider", session.Runtime.CompiledProviders());
-        Assert.Contains("TensorrtExecutionProvider", session.Runtime.CompiledProviders());
-        Assert.Contains("CPUExecutionProvider", session.Runtime.CompiledProviders());
+        var runtime = session.Runtime;
+        Assert.Equal("1.30.0", runtime.Version);
+        Assert.Equal($"{OrtRuntime.BuiltWithPackage} (NuGet)", runtime.Package);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libonnxruntime.so"), runtime.LibraryPath);
+        if (OrtRuntime.BuiltWithPackage == "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0") // the default build
+            Assert.Equal(["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"], runtime.CompiledProviders());
+        else // OnnxRuntimePackage=cpu
+            Assert.Equal(["Microsoft.ML.OnnxRuntime 1.30.0", "CPUExecutionProvider"], [OrtRuntime.BuiltWithPackage, .. runtime.CompiledProviders()]);
     }
 
     [Fact]
