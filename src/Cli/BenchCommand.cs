@@ -42,6 +42,7 @@ internal static class BenchCommand
             IntraOpThreads = threads,
             AllowSpinning = false,
         };
+        OrtRuntime.Load(settings.Device, settings.LibraryPath); // before any model is looked at: --device webgpu needs npm's library
         var (w, h) = RunCommand.ParseSize(parse.GetValue(Size)!);
         int runs = parse.GetValue(Runs);
         if (runs is < 1 or > 100_000) throw new ArgumentException($"--runs must be between 1 and 100000, got {runs}");

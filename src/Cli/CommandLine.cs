@@ -74,7 +74,7 @@ public static class CommandLine
     {
         var entries = ModelCatalog.Discover(modelsDir);
         var runtime = OrtRuntime.Load();
-        Console.WriteLine($"ONNX Runtime {runtime.Version} ({runtime.LibraryPath})");
+        Console.WriteLine($"ONNX Runtime {runtime.Version}, {runtime.Package} ({runtime.LibraryPath})");
         if (ModelCatalog.OurModelsDir() is { } ours && !entries.Any(e => e.IsOurs))
             Console.WriteLine($"ours ({ours}): none yet");
         if (ModelCatalog.ThirdPartyModelsDir(modelsDir) is null)

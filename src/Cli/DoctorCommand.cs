@@ -47,32 +47,43 @@ internal static class DoctorCommand
         try
         {
             var runtime = OrtRuntime.Load();
-            Ok($"ONNX Runtime {runtime.Version} ({runtime.LibraryPath})");
-            Ok($"providers compiled into this library: {string.Join(", ", runtime.CompiledProviders())}");
+            var compiled = runtime.CompiledProviders();
+            Ok($"ONNX Runtime {runtime.Version}: {runtime.Package} ({runtime.LibraryPath})");
+            Ok($"providers compiled in: {string.Join(", ", compiled)} (compiled in is not the same as able to start: see below)");
             var model = ModelCatalog.DefaultModel(modelsDir);
             if (model == null) Fail("no model found", "run ./setup.sh from the repository (models/ holds the default), or pass --models-dir DIR");
             else
             {
                 Ok($"default model: {model.Name} ({model.Family})");
-                foreach (var device in new[] { ExecutionDevice.Cuda, ExecutionDevice.Cpu })
+                foreach (var device in new[] { ExecutionDevice.Cuda, ExecutionDevice.TensorRt, ExecutionDevice.Cpu })
                 {
+                    string provider = ExecutionProviders.OrtName(device);
                     try
                     {
                         using var session = OrtSession.Open(model.Path, SessionSettings.Default with { Device = device });
-                        Ok($"{ExecutionProviders.OrtName(device)} runs (a session was created on it)");
+                        Ok($"{provider} starts (a session was created on it): --device {device.ToString().ToLowerInvariant()}");
                     }
                     catch (OrtException e)
                     {
-                        if (device == ExecutionDevice.Cpu) Fail($"the CPU provider does not start: {CommandLine.FirstLine(e.Message)}", "re-run ./setup.sh (it re-fetches the library)");
-                        else Warn($"{ExecutionProviders.OrtName(device)} does not run here: {CommandLine.FirstLine(e.Message)}",
-                            $"for a GPU, install ONNX Runtime's GPU build with CUDA 12 and cuDNN 9 and point ${OrtRuntime.LibraryEnvironmentVariable} at its libonnxruntime.so; the CPU is used otherwise");
+                        string reason = e is ExecutionProviderUnavailableException u ? u.Attempts[0].FailureReason ?? e.Message : e.Message;
+                        if (device == ExecutionDevice.Cpu) Fail($"the CPU provider does not start: {CommandLine.FirstLine(reason)}", "re-run ./setup.sh (it restores and builds again)");
+                        else if (!compiled.Contains(provider))
+                            Warn($"{provider} is not compiled into {runtime.Package}", "./setup.sh without --cpu-only restores Microsoft.ML.OnnxRuntime.Gpu.Linux, which has CUDA and TensorRT");
+                        else Warn($"{provider} does not start here: {CommandLine.FirstLine(reason)}",
+                            device == ExecutionDevice.Cuda
+                                ? "CUDA needs an NVIDIA GPU with CUDA 13 and cuDNN 9 on the library path (e.g. NVIDIA's cuda-runtime-13 and cudnn9-cuda-13 packages); the CPU is used otherwise"
+                                : "TensorRT needs what CUDA needs plus TensorRT 10 (libnvinfer.so.10); the CPU is used otherwise");
                     }
                 }
             }
+            if (OrtRuntime.WebGpuLibrary() is { } webGpu)
+                Ok($"WebGPU: npm's onnxruntime-node@{OrtRuntime.WebGpuLibraryVersion} library is at {webGpu}; --device webgpu loads it (it needs a Vulkan GPU driver)");
+            else
+                Warn("WebGPU (AMD and Intel GPUs through Vulkan) is not installed: it is only in npm's build of ONNX Runtime", "./setup.sh --webgpu (needs npm), then --device webgpu");
         }
         catch (OrtException e)
         {
-            Fail($"ONNX Runtime cannot be loaded: {CommandLine.FirstLine(e.Message)}", "run ./setup.sh (fetches onnxruntime-node@1.30.0's library), or set " + OrtRuntime.LibraryEnvironmentVariable);
+            Fail($"ONNX Runtime cannot be loaded: {CommandLine.FirstLine(e.Message)}", $"run ./setup.sh (restores {OrtRuntime.BuiltWithPackage} and builds), or set {OrtRuntime.LibraryEnvironmentVariable}");
         }
 
         Console.WriteLine("cameras and the virtual camera");

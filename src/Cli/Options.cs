@@ -20,7 +20,7 @@ internal static class Options
     public static readonly Option<string[]> ModelList = new("--model", "-m")
     { Description = "Model(s) to measure; repeat the option for a side-by-side comparison (default: the default model)", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<string?> ModelsDir = new("--models-dir") { Description = $"Folder of third-party models, e.g. ../shared/models (or ${ModelCatalog.ModelsDirEnvironmentVariable})" };
-    public static readonly Option<string> Device = new("--device") { Description = "Where the model runs: auto (CUDA, else CPU), cpu, cuda or webgpu. The provider that runs is always printed", DefaultValueFactory = _ => "auto" };
+    public static readonly Option<string> Device = new("--device") { Description = "Where the model runs: auto (CUDA, else CPU), cpu, cuda, tensorrt or webgpu. The provider that runs is always printed", DefaultValueFactory = _ => "auto" };
     public static readonly Option<int> Threads = new("--threads") { Description = "Inference threads (0 = ONNX Runtime's default, one per core)", DefaultValueFactory = _ => 0 };
     public static readonly Option<string> Background = new("--background", "-b") { Description = "blur, green, black, white, blue, #RRGGBB, transparent, or a picture or video file (scaled to cover; videos loop)", DefaultValueFactory = _ => "blur" };
     public static readonly Option<int> Blur = new("--blur") { Description = "Blur radius in pixels of the full frame, for --background blur", DefaultValueFactory = _ => Pipeline.Compositing.Background.DefaultBlurRadius };

@@ -133,6 +133,7 @@ internal static class RunCommand
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
         var settings = Session(parse);
+        OrtRuntime.Load(settings.Device, settings.LibraryPath); // before the default model is looked for: --device webgpu needs npm's library
         string name = parse.GetValue(Options.PeopleModel)
             ?? ModelCatalog.Discover(modelsDir).FirstOrDefault(e => e.IsUsable && e.Family == InstanceMattingModel.FamilyName)?.Path
             ?? throw new FileNotFoundException($"separating people needs an instance network: models/{InstanceMattingModel.FilePrefix}_*.onnx is missing, or pass --people-model FILE");
@@ -201,6 +202,7 @@ internal static class RunCommand
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
         var settings = Session(parse);
+        OrtRuntime.Load(settings.Device, settings.LibraryPath); // before the default model is looked for: --device webgpu needs npm's library
         string name = parse.GetValue(Options.Model)
             ?? ModelCatalog.DefaultModel(modelsDir)?.Path
             ?? throw new FileNotFoundException("no model found: pass --model FILE, or --models-dir DIR (e.g. ../shared/models); `stream-matte models` lists what is found");

@@ -83,6 +83,9 @@ public class CliTests
         Assert.Equal(1, code);
         Assert.Contains("--device cuda cannot run here", err);
         Assert.Contains("CPUExecutionProvider) would run instead", err);
+        // Where CUDA's libraries are missing, the one ORT could not load is named.
+        if (!err.Contains("is not in this ONNX Runtime"))
+            Assert.Matches(@"with error: lib[\w.+-]+\.so[.\d]*: cannot open shared object file", err);
         Assert.Empty(Directory.GetFiles(dir)); // nothing half-written
     }
 
@@ -186,7 +189,7 @@ public class CliTests
         (code, _, err) = Run("-i", SharedAssets.RequireData("videos/clip_a.mp4"), "-o", webm, "-b", "transparent", "--frames", "5",
             "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
         Assert.True(code == 0, err);
-        string probe = FfmpegProcess.Probe(["-show_entries", "stream_tags=alpha_mode", "-of", "default=nw=1", webm]);
-        Assert.Contains("alpha_mode=1", probe);
+        var tags = FFMpegCore.FFProbe.Analyse(webm).PrimaryVideoStream!.Tags!;
+        Assert.Equal("1", tags.First(t => t.Key.Equals("alpha_mode", StringComparison.OrdinalIgnoreCase)).Value);
     }
 }

@@ -181,10 +181,14 @@ public class RobustnessCliTests
         var (code, output, err) = Tool.Run("doctor", "--models-dir", SharedAssets.ModelsDir);
         Assert.True(code == 0, output + err);
         Assert.Contains("ok    ffmpeg: ffmpeg version", output);
-        Assert.Contains("ok    ONNX Runtime 1.30.0", output);
-        Assert.Contains("CPUExecutionProvider runs", output);
-        // CUDA either runs or is explained with its fix; never silently absent.
-        Assert.Matches("CUDAExecutionProvider (runs|does not run here: .*\n        fix: )", output);
+        Assert.Contains($"ok    ONNX Runtime 1.30.0: {StreamMatte.Models.Onnx.OrtRuntime.BuiltWithPackage} (NuGet)", output);
+        Assert.Contains("CPUExecutionProvider starts", output);
+        // Compiled in (the default GPU package), then whether each one really starts: runs, or is explained with its fix.
+        if (StreamMatte.Models.Onnx.OrtRuntime.BuiltWithPackage.StartsWith("Microsoft.ML.OnnxRuntime.Gpu.Linux"))
+            Assert.Contains("ok    providers compiled in: TensorrtExecutionProvider, CUDAExecutionProvider, CPUExecutionProvider", output);
+        Assert.Matches("CUDAExecutionProvider (starts|does not start here: .*lib[\\w.+-]+\\.so.*\n        fix: |is not compiled into)", output);
+        Assert.Matches("TensorrtExecutionProvider (starts|does not start here: .*\n        fix: |is not compiled into)", output);
+        Assert.Contains("WebGPU", output);
         if (!StreamMatte.VirtualCamera.V4l2Devices.LoopbackModuleLoaded)
             Assert.Contains("fix: sudo modprobe v4l2loopback devices=1 video_nr=10 card_label=\"stream-matte\" exclusive_caps=1", output);
     }

@@ -123,14 +123,13 @@ public class AdapterTests
     {
         var frame = TalkingHeadFrames(1)[0];
         using var session = OrtSession.Open(SharedAssets.RequireModel("rvm_mobilenetv3_fp32.onnx"), Cpu);
-        var rt = session.Runtime;
-        var src = new OrtTensor<float>(rt, [1, 3, 360, 640]);
+        var src = new PinnedTensor<float>([1, 3, 360, 640]);
         new TensorResampler(640, 360, 640, 360, TensorLayout.Nchw, ChannelOrder.Rgb, PixelNormalization.ZeroToOne).Fill(frame, src.Span);
         var inputs = session.Inputs.Select(i => i.Name switch
         {
-            "src" => (OrtTensor)src,
-            "downsample_ratio" => new OrtTensor<float>(rt, [RobustVideoMattingModel.RatioFor(640, 360)], [1]),
-            _ => new OrtTensor<float>(rt, [1, 1, 1, 1]),
+            "src" => (PinnedTensor)src,
+            "downsample_ratio" => new PinnedTensor<float>([RobustVideoMattingModel.RatioFor(640, 360)], [1]),
+            _ => new PinnedTensor<float>([1, 1, 1, 1]),
         }).ToArray();
         var official = session.RunAndCopy(inputs).Single(o => o.Name == "pha").Data;
         foreach (var t in inputs) t.Dispose();

@@ -1,9 +1,10 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using StreamMatte.Models.Onnx;
 using StreamMatte.Tests.Support;
 
 namespace StreamMatte.Tests.Models;
 
-/// <summary>Our ONNX Runtime binding against models generated here and references computed independently.</summary>
+/// <summary>Our sessions over ONNX Runtime's .NET API against models generated here and references computed independently.</summary>
 public class OrtBindingTests
 {
     private const int Channels = 4;
@@ -72,8 +73,8 @@ public class OrtBindingTests
         using var session = OrtSession.Open(net.ToOnnx(), "convnet", Cpu);
         const int h = 17, w = 23;
         var x = RandomImage(2, h, w);
-        using var input = new OrtTensor<float>(session.Runtime, x, [1, 3, h, w]);
-        using var output = new OrtTensor<float>(session.Runtime, [1, 1, h, w]);
+        using var input = new PinnedTensor<float>(x, [1, 3, h, w]);
+        using var output = new PinnedTensor<float>([1, 1, h, w]);
         session.Run([input], [output]);
         var expected = net.Reference(x, h, w);
         float maxError = 0;
@@ -87,9 +88,9 @@ public class OrtBindingTests
         var net = ConvNet.Random(3);
         using var session = OrtSession.Open(net.ToOnnx(), "convnet", Cpu);
         const int h = 32, w = 48;
-        using var input = new OrtTensor<float>(session.Runtime, RandomImage(4, h, w), [1, 3, h, w]);
-        using var viaRun = new OrtTensor<float>(session.Runtime, [1, 1, h, w]);
-        using var viaBinding = new OrtTensor<float>(session.Runtime, [1, 1, h, w]);
+        using var input = new PinnedTensor<float>(RandomImage(4, h, w), [1, 3, h, w]);
+        using var viaRun = new PinnedTensor<float>([1, 1, h, w]);
+        using var viaBinding = new PinnedTensor<float>([1, 1, h, w]);
         session.Run([input], [viaRun]);
         using var binding = session.CreateBinding();
         binding.BindInput("image", input);
@@ -108,11 +109,10 @@ public class OrtBindingTests
         var net = ConvNet.Random(5);
         using var session = OrtSession.Open(net.ToOnnx(), "convnet", Cpu);
         const int h = 8, w = 12;
-        var rt = session.Runtime;
-        using var inA = new OrtTensor<float>(rt, RandomImage(10, h, w), [1, 3, h, w]);
-        using var inB = new OrtTensor<float>(rt, RandomImage(11, h, w), [1, 3, h, w]);
-        using var outA = new OrtTensor<float>(rt, [1, 1, h, w]);
-        using var outB = new OrtTensor<float>(rt, [1, 1, h, w]);
+        using var inA = new PinnedTensor<float>(RandomImage(10, h, w), [1, 3, h, w]);
+        using var inB = new PinnedTensor<float>(RandomImage(11, h, w), [1, 3, h, w]);
+        using var outA = new PinnedTensor<float>([1, 1, h, w]);
+        using var outB = new PinnedTensor<float>([1, 1, h, w]);
         using var a = session.CreateBinding();
         using var b = session.CreateBinding();
         a.BindInput(0, inA); a.BindOutput(0, outA);
@@ -159,21 +159,40 @@ public class OrtBindingTests
     public void A_wrong_shape_is_refused_before_ORT_runs()
     {
         using var session = OrtSession.Open(ConvNet.Random(7).ToOnnx(), "convnet", Cpu);
-        using var wrong = new OrtTensor<float>(session.Runtime, [1, 4, 8, 8]);
-        using var output = new OrtTensor<float>(session.Runtime, [1, 1, 8, 8]);
+        using var wrong = new PinnedTensor<float>([1, 4, 8, 8]);
+        using var output = new PinnedTensor<float>([1, 1, 8, 8]);
         var e = Assert.Throws<ArgumentException>(() => session.Run([wrong], [output]));
         Assert.Contains("image: float32[1,3,height,width]", e.Message);
     }
 
     [Fact]
-    public void The_binding_reads_the_api_slots_the_C_header_declares()
+    public void The_runtime_is_the_packaged_1_30_0_and_the_GPU_package_has_CUDA_and_TensorRT_compiled_in()
     {
         using var session = OrtSession.Open(ConvNet.Random(8).ToOnnx(), "convnet", Cpu);
-        var header = File.ReadLines(Path.Combine(SharedAssets.SharedRoot, "docs", "onnxruntime-api29-slots.txt"))
-            .Select(l => l.Split(' ', 2)).Where(p => p.Length == 2 && int.TryParse(p[0], out int _))
-            .ToDictionary(p => int.Parse(p[0]), p => p[1].Trim());
-        Assert.Equal("1.30.0", session.Runtime.Version);
-        Assert.NotEmpty(OrtApi.Slots);
-        foreach (var (index, name) in OrtApi.Slots) Assert.Equal(header[index], name);
+        var runtime = session.Runtime;
+        Assert.Equal("1.30.0", runtime.Version);
+        Assert.Equal($"{OrtRuntime.BuiltWithPackage} (NuGet)", runtime.Package);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libonnxruntime.so"), runtime.LibraryPath);
+        if (OrtRuntime.BuiltWithPackage == "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0") // the default build
+            Assert.Equal(["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"], runtime.CompiledProviders());
+        else // OnnxRuntimePackage=cpu
+            Assert.Equal(["Microsoft.ML.OnnxRuntime 1.30.0", "CPUExecutionProvider"], [OrtRuntime.BuiltWithPackage, .. runtime.CompiledProviders()]);
+    }
+
+    [Fact]
+    public void Binding_runs_allocate_nothing()
+    {
+        var net = ConvNet.Random(9);
+        using var session = OrtSession.Open(net.ToOnnx(), "convnet", Cpu);
+        using var input = new PinnedTensor<float>(RandomImage(13, 16, 16), [1, 3, 16, 16]);
+        using var output = new PinnedTensor<float>([1, 1, 16, 16]);
+        using var binding = session.CreateBinding();
+        binding.BindInput(0, input);
+        binding.BindOutput(0, output);
+        binding.Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) binding.Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AssertClose(net.Reference(input.Buffer, 16, 16), output.Span);
     }
 }

@@ -34,7 +34,7 @@ public class OrtErrorTests
     [Fact]
     public void A_missing_native_library_is_named()
     {
-        var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.Load("/nonexistent/libonnxruntime.so"));
+        var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.CheckLibrary("/nonexistent/libonnxruntime.so"));
         Assert.Contains("/nonexistent/libonnxruntime.so", e.Message);
         Assert.Contains("does not exist", e.Message);
     }
@@ -46,7 +46,7 @@ public class OrtErrorTests
         File.WriteAllBytes(path, new byte[4096]);
         try
         {
-            var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.Load(path));
+            var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.CheckLibrary(path));
             Assert.Contains("could not be loaded", e.Message);
         }
         finally { File.Delete(path); }
@@ -56,7 +56,7 @@ public class OrtErrorTests
     public void A_native_library_that_is_not_ONNX_Runtime_is_refused()
     {
         string other = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so");
-        var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.Load(other));
+        var e = Assert.Throws<OrtLibraryException>(() => OrtRuntime.CheckLibrary(other));
         Assert.Contains("is not ONNX Runtime", e.Message);
     }
 
@@ -64,6 +64,7 @@ public class OrtErrorTests
     // elsewhere the error must say why and what would run instead. Either way, never another provider silently.
     [Theory]
     [InlineData(ExecutionDevice.Cuda, "CUDAExecutionProvider")]
+    [InlineData(ExecutionDevice.TensorRt, "TensorrtExecutionProvider")]
     [InlineData(ExecutionDevice.WebGpu, "WebGpuExecutionProvider")]
     public void An_explicit_device_runs_there_or_fails_loudly_naming_the_CPU_alternative(ExecutionDevice device, string provider)
     {
@@ -81,6 +82,11 @@ public class OrtErrorTests
             var attempt = Assert.Single(e.Attempts);
             Assert.False(attempt.Succeeded);
             Assert.False(string.IsNullOrWhiteSpace(attempt.FailureReason));
+            Assert.DoesNotContain("\n", e.Message);
+            Assert.DoesNotContain("onnxruntime_src", e.Message);
+            // CUDA and TensorRT are compiled into the package's library: what is missing here is a library, and it is named.
+            if (device is ExecutionDevice.Cuda or ExecutionDevice.TensorRt)
+                Assert.Matches(@"Failed to load library \S*libonnxruntime_providers_\w+\.so with error: lib[\w.+-]+\.so[.\d]*: cannot open shared object file", attempt.FailureReason);
         }
         finally { session?.Dispose(); }
     }
@@ -95,4 +101,18 @@ public class OrtErrorTests
         if (session.Provider == "CPUExecutionProvider")
             Assert.Contains(session.ProviderAttempts, a => a.Provider == "CUDAExecutionProvider" && !a.Succeeded);
     }
+}
+
+/// <summary>ORT's messages reach users as their essential line.</summary>
+public class OrtMessageTests
+{
+    [Theory]
+    [InlineData("[ErrorCode:Fail] OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library",
+                "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library")]
+    [InlineData("/onnxruntime_src/onnxruntime/core/session/provider_bridge_ort.cc:1988 onnxruntime::Provider& onnxruntime::ProviderLibrary::Get() [ONNXRuntimeError] : 1 : FAIL : Failed to load library x.so with error: libcublasLt.so.13: cannot open shared object file\n",
+                "Failed to load library x.so with error: libcublasLt.so.13: cannot open shared object file")]
+    [InlineData("/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters",
+                "Failed to get a WebGPU adapter: No supported adapters")]
+    public void Source_locations_and_error_classes_are_dropped(string message, string essential) =>
+        Assert.Equal(essential, OrtErrors.Essential(message));
 }

@@ -30,12 +30,12 @@ public sealed class InstanceMattingModel : OnnxMattingModel
     private MainParts? _mainParts;
     private readonly int[] _order;
 
-    private sealed class Slot(OrtTensor<float> image, OrtTensor<float> scores, OrtTensor<float> alphas, OrtIoBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> image, PinnedTensor<float> scores, PinnedTensor<float> alphas, SessionBinding binding, MatteOutput matte)
     {
-        public OrtTensor<float> Image { get; } = image;
-        public OrtTensor<float> Scores { get; } = scores;
-        public OrtTensor<float> Alphas { get; } = alphas;
-        public OrtIoBinding Binding { get; } = binding;
+        public PinnedTensor<float> Image { get; } = image;
+        public PinnedTensor<float> Scores { get; } = scores;
+        public PinnedTensor<float> Alphas { get; } = alphas;
+        public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
     }
 
@@ -58,7 +58,6 @@ public sealed class InstanceMattingModel : OnnxMattingModel
 
     protected override void OnConfigure(int frameWidth, int frameHeight)
     {
-        var rt = Session.Runtime;
         double scale = (double)LongSide / Math.Max(frameWidth, frameHeight);
         int Round(double v) => Math.Max(Multiple, (int)Math.Round(v / Multiple) * Multiple);
         InputSize = (Round(frameWidth * scale), Round(frameHeight * scale));
@@ -67,9 +66,9 @@ public sealed class InstanceMattingModel : OnnxMattingModel
         _mainParts = new MainParts(w / Stride, h / Stride);
         for (int s = 0; s < SlotCount; s++)
         {
-            var image = new OrtTensor<float>(rt, [1, 3, h, w]);
-            var scores = new OrtTensor<float>(rt, [1, _queries]);
-            var alphas = new OrtTensor<float>(rt, [1, _queries, h / Stride, w / Stride]);
+            var image = new PinnedTensor<float>([1, 3, h, w]);
+            var scores = new PinnedTensor<float>([1, _queries]);
+            var alphas = new PinnedTensor<float>([1, _queries, h / Stride, w / Stride]);
             var binding = Session.CreateBinding();
             binding.BindInput("image", image);
             binding.BindOutput("scores", scores);

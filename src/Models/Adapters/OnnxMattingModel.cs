@@ -1,5 +1,6 @@
 using StreamMatte.Imaging;
 using StreamMatte.Models.Contract;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using StreamMatte.Models.Onnx;
 
 namespace StreamMatte.Models.Adapters;

@@ -24,17 +24,17 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
     public const int InternalLongSide = 512;
 
     private readonly Slot?[] _slots = new Slot?[SlotCount];
-    private OrtTensor<float>[][]? _states; // [set][r1..r4]
-    private OrtTensor<float>? _ratio;
+    private PinnedTensor<float>[][]? _states; // [set][r1..r4]
+    private PinnedTensor<float>? _ratio;
     private TensorResampler? _toTensor;
     private int _newestState;
 
-    private sealed class Slot(OrtTensor<float> src, OrtTensor<float> fgr, OrtTensor<float> pha, OrtIoBinding[] bindings, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> src, PinnedTensor<float> fgr, PinnedTensor<float> pha, SessionBinding[] bindings, MatteOutput matte)
     {
-        public OrtTensor<float> Source { get; } = src;
-        public OrtTensor<float> Foreground { get; } = fgr;
-        public OrtTensor<float> Alpha { get; } = pha;
-        public OrtIoBinding[] Bindings { get; } = bindings; // [state set read]
+        public PinnedTensor<float> Source { get; } = src;
+        public PinnedTensor<float> Foreground { get; } = fgr;
+        public PinnedTensor<float> Alpha { get; } = pha;
+        public SessionBinding[] Bindings { get; } = bindings; // [state set read]
         public MatteOutput Matte { get; } = matte;
     }
 
@@ -59,36 +59,35 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
 
     protected override void OnConfigure(int frameWidth, int frameHeight)
     {
-        var rt = Session.Runtime;
         InputSize = (frameWidth, frameHeight);
         DownsampleRatio = RatioFor(frameWidth, frameHeight);
         _toTensor = new TensorResampler(frameWidth, frameHeight, frameWidth, frameHeight, TensorLayout.Nchw,
             ChannelOrder.Rgb, PixelNormalization.ZeroToOne);
-        _ratio = new OrtTensor<float>(rt, [1]);
+        _ratio = new PinnedTensor<float>([1]);
         _ratio.Span[0] = DownsampleRatio;
 
         // One run with ORT-allocated outputs tells the state shapes for this frame size.
         long[] srcShape = [1, 3, frameHeight, frameWidth];
-        var probeInputs = new List<OrtTensor>();
+        var probeInputs = new List<PinnedTensor>();
         try
         {
             foreach (var info in Session.Inputs)
                 probeInputs.Add(info.Name switch
                 {
-                    "src" => new OrtTensor<float>(rt, srcShape),
-                    "downsample_ratio" => new OrtTensor<float>(rt, [DownsampleRatio], [1]),
-                    _ => new OrtTensor<float>(rt, [1, 1, 1, 1]),
+                    "src" => new PinnedTensor<float>(srcShape),
+                    "downsample_ratio" => new PinnedTensor<float>(new[] { DownsampleRatio }, [1]),
+                    _ => new PinnedTensor<float>([1, 1, 1, 1]),
                 });
             var probe = Session.RunAndCopy(probeInputs.ToArray()).ToDictionary(o => o.Name);
-            _states = new OrtTensor<float>[2][];
+            _states = new PinnedTensor<float>[2][];
             for (int set = 0; set < 2; set++)
-                _states[set] = StateOutputs.Select(n => new OrtTensor<float>(rt, probe[n].Shape)).ToArray();
+                _states[set] = StateOutputs.Select(n => new PinnedTensor<float>(probe[n].Shape)).ToArray();
             for (int s = 0; s < SlotCount; s++)
             {
-                var src = new OrtTensor<float>(rt, srcShape);
-                var fgr = new OrtTensor<float>(rt, probe["fgr"].Shape);
-                var pha = new OrtTensor<float>(rt, probe["pha"].Shape);
-                var bindings = new OrtIoBinding[2];
+                var src = new PinnedTensor<float>(srcShape);
+                var fgr = new PinnedTensor<float>(probe["fgr"].Shape);
+                var pha = new PinnedTensor<float>(probe["pha"].Shape);
+                var bindings = new SessionBinding[2];
                 for (int read = 0; read < 2; read++)
                 {
                     var b = Session.CreateBinding();

@@ -15,11 +15,11 @@ public sealed class SegmentationModel : OnnxMattingModel
     private TensorResampler? _resampler;
     private (int X, int Y, int Width, int Height) _outputRoi;
 
-    private sealed class Slot(OrtTensor<float> input, OrtTensor<float> output, OrtIoBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> input, PinnedTensor<float> output, SessionBinding binding, MatteOutput matte)
     {
-        public OrtTensor<float> Input { get; } = input;
-        public OrtTensor<float> Output { get; } = output;
-        public OrtIoBinding Binding { get; } = binding;
+        public PinnedTensor<float> Input { get; } = input;
+        public PinnedTensor<float> Output { get; } = output;
+        public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
     }
 
@@ -64,7 +64,7 @@ public sealed class SegmentationModel : OnnxMattingModel
         _resampler = new TensorResampler(frameWidth, frameHeight, w, h, _spec.Layout, _spec.Order, _spec.Normalization, roi, pad);
 
         // Learn the output shape for this input size once (also a warm-up run).
-        using var probeInput = new OrtTensor<float>(Session.Runtime, InputShape(w, h));
+        using var probeInput = new PinnedTensor<float>(InputShape(w, h));
         var probe = Session.RunAndCopy([probeInput]);
         long[] outShape = probe[0].Shape;
         int outH = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? outShape[2] : outShape[1]);
@@ -74,8 +74,8 @@ public sealed class SegmentationModel : OnnxMattingModel
                       Math.Max(1, (int)((long)r.Width * outW / w)), Math.Max(1, (int)((long)r.Height * outH / h)));
         for (int s = 0; s < SlotCount; s++)
         {
-            var input = new OrtTensor<float>(Session.Runtime, InputShape(w, h));
-            var output = new OrtTensor<float>(Session.Runtime, outShape);
+            var input = new PinnedTensor<float>(InputShape(w, h));
+            var output = new PinnedTensor<float>(outShape);
             var binding = Session.CreateBinding();
             binding.BindInput(0, input);
             binding.BindOutput(0, output);

@@ -28,12 +28,12 @@ public sealed class YoloV8SegModel : OnnxMattingModel
     private readonly int[] _candidates, _kept;
     private readonly float[] _candidateScores;
 
-    private sealed class Slot(OrtTensor<float> images, OrtTensor<float> output0, OrtTensor<float> protos, OrtIoBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> images, PinnedTensor<float> output0, PinnedTensor<float> protos, SessionBinding binding, MatteOutput matte)
     {
-        public OrtTensor<float> Images { get; } = images;
-        public OrtTensor<float> Output0 { get; } = output0;
-        public OrtTensor<float> Protos { get; } = protos;
-        public OrtIoBinding Binding { get; } = binding;
+        public PinnedTensor<float> Images { get; } = images;
+        public PinnedTensor<float> Output0 { get; } = output0;
+        public PinnedTensor<float> Protos { get; } = protos;
+        public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
     }
 
@@ -62,7 +62,6 @@ public sealed class YoloV8SegModel : OnnxMattingModel
 
     protected override void OnConfigure(int frameWidth, int frameHeight)
     {
-        var rt = Session.Runtime;
         InputSize = (_inputSize, _inputSize);
         _roi = Letterbox.Fit(frameWidth, frameHeight, _inputSize, _inputSize);
         _scale = (float)_roi.Width / frameWidth;
@@ -72,9 +71,9 @@ public sealed class YoloV8SegModel : OnnxMattingModel
         int maskW = Math.Max(1, _roi.Width / ratio), maskH = Math.Max(1, _roi.Height / ratio);
         for (int s = 0; s < SlotCount; s++)
         {
-            var images = new OrtTensor<float>(rt, [1, 3, _inputSize, _inputSize]);
-            var output0 = new OrtTensor<float>(rt, [1, 4 + _classes + MaskCoefficients, _anchors]);
-            var protos = new OrtTensor<float>(rt, [1, MaskCoefficients, _protoSize, _protoSize]);
+            var images = new PinnedTensor<float>([1, 3, _inputSize, _inputSize]);
+            var output0 = new PinnedTensor<float>([1, 4 + _classes + MaskCoefficients, _anchors]);
+            var protos = new PinnedTensor<float>([1, MaskCoefficients, _protoSize, _protoSize]);
             var binding = Session.CreateBinding();
             binding.BindInput("images", images);
             binding.BindOutput("output0", output0);

@@ -1,16 +1,20 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace StreamMatte.Models.Onnx;
 
 /// <summary>
 /// Execution-provider selection. A provider is only "available" once a session was really created on it:
-/// ORT's own provider list names CUDA even where its libraries are missing, so we try, keep the reason a
-/// provider failed, and report which one runs. Nothing falls back silently: an explicit device that cannot
-/// run is an error that says why and what would run instead; <c>auto</c> records every failed attempt.
+/// ORT's own provider list names CUDA and TensorRT even where their libraries are missing, so we try, keep the
+/// reason a provider failed (with the library ORT could not load, from its log), and report which one runs.
+/// Nothing falls back silently: an explicit device that cannot run is an error that says why and what would run
+/// instead; <c>auto</c> records every failed attempt.
 /// </summary>
-public static unsafe class ExecutionProviders
+public static class ExecutionProviders
 {
     /// <summary>
-    /// The order tried for each device. Auto prefers CUDA (the proven GPU path) and then the CPU; WebGPU is
-    /// tried only when asked for, because its operator coverage varies by model and driver.
+    /// The order tried for each device. Auto prefers CUDA (the proven GPU path) and then the CPU. TensorRT is tried
+    /// only when asked for (it builds an engine per input shape at start, which takes minutes); WebGPU too, because
+    /// its operator coverage varies by model and driver, and it needs npm's build of ONNX Runtime.
     /// </summary>
     public static IReadOnlyList<ExecutionDevice> CandidatesFor(ExecutionDevice device) => device switch
     {
@@ -21,51 +25,55 @@ public static unsafe class ExecutionProviders
     public static string OrtName(ExecutionDevice device) => device switch
     {
         ExecutionDevice.Cuda => "CUDAExecutionProvider",
+        ExecutionDevice.TensorRt => "TensorrtExecutionProvider",
         ExecutionDevice.WebGpu => "WebGpuExecutionProvider",
         _ => "CPUExecutionProvider",
     };
 
-    internal static void Append(OrtRuntime runtime, nint options, ExecutionDevice device, SessionSettings settings)
+    internal static void Append(SessionOptions options, ExecutionDevice device, SessionSettings settings)
     {
-        var api = runtime.Api;
         switch (device)
         {
             case ExecutionDevice.Cpu:
                 return; // always present: sessions fall to it for every node no other provider claims
             case ExecutionDevice.Cuda:
-            {
-                nint cudaOptions;
-                runtime.Check(api.CreateCUDAProviderOptions(&cudaOptions));
-                try
-                {
-                    byte* key = Utf8.Alloc("device_id"), value = Utf8.Alloc(settings.CudaDeviceId.ToString());
-                    try { runtime.Check(api.UpdateCUDAProviderOptions(cudaOptions, &key, &value, 1)); }
-                    finally { Utf8.Free(key); Utf8.Free(value); }
-                    runtime.Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cudaOptions));
-                }
-                finally { api.ReleaseCUDAProviderOptions(cudaOptions); }
+                options.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
                 return;
-            }
+            case ExecutionDevice.TensorRt:
+                // ORT's advice: register CUDA after TensorRT, so the nodes TensorRT does not take stay on the GPU.
+                options.AppendExecutionProvider_Tensorrt(settings.CudaDeviceId);
+                options.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+                return;
             case ExecutionDevice.WebGpu:
-            {
-                byte* name = Utf8.Alloc("WebGPU");
-                try { runtime.Check(api.SessionOptionsAppendExecutionProvider(options, name, null, null, 0)); }
-                finally { Utf8.Free(name); }
+                options.AppendExecutionProvider("WebGPU", new Dictionary<string, string>());
                 return;
-            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(device), device, "Auto is resolved by CandidatesFor");
         }
     }
 
-    internal static ExecutionProviderUnavailableException Unavailable(ExecutionDevice device, IReadOnlyList<ProviderAttempt> attempts)
+    /// <summary>What a provider that failed needs, said after ORT's own reason.</summary>
+    internal static string Advice(ExecutionDevice device, OrtRuntime runtime) => device switch
+    {
+        ExecutionDevice.Cuda or ExecutionDevice.TensorRt when !runtime.CompiledProviders().Contains(OrtName(device)) =>
+            $" {OrtName(device)} is not in this ONNX Runtime ({runtime.Package}); the default build (Microsoft.ML.OnnxRuntime.Gpu.Linux) has it: ./setup.sh without --cpu-only.",
+        ExecutionDevice.Cuda =>
+            " CUDA needs an NVIDIA GPU with CUDA 13 (libcudart.so.13, libcublas(Lt).so.13, libcurand.so.10) and cuDNN 9 (libcudnn.so.9) on the library path.",
+        ExecutionDevice.TensorRt =>
+            " TensorRT needs CUDA 13 and cuDNN 9 as for CUDA, plus TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) on the library path.",
+        ExecutionDevice.WebGpu when !runtime.CompiledProviders().Contains(OrtName(device)) && OrtRuntime.WebGpuLibrary() is null =>
+            $" WebGPU is only in npm's build of ONNX Runtime: ./setup.sh --webgpu fetches onnxruntime-node@{OrtRuntime.WebGpuLibraryVersion}, which a process started with --device webgpu loads.",
+        ExecutionDevice.WebGpu when !runtime.CompiledProviders().Contains(OrtName(device)) =>
+            $" This process loaded {runtime.Package} (no WebGPU) first; start it with --device webgpu to load npm's WebGPU build.",
+        ExecutionDevice.WebGpu => " WebGPU needs a Vulkan GPU driver (Mesa's lavapipe is refused).",
+        _ => "",
+    };
+
+    internal static ExecutionProviderUnavailableException Unavailable(ExecutionDevice device, OrtRuntime runtime, IReadOnlyList<ProviderAttempt> attempts)
     {
         string reasons = string.Join("; ", attempts.Where(a => !a.Succeeded).Select(a => $"{a.Provider}: {a.FailureReason}"));
-        string hint = device == ExecutionDevice.Cuda
-            ? $" CUDA needs ONNX Runtime's GPU build: set {OrtRuntime.LibraryEnvironmentVariable} to its libonnxruntime.so (with libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so beside it) and the CUDA/cuDNN libraries on the library path."
-            : "";
         return new ExecutionProviderUnavailableException(
-            $"--device {device.ToString().ToLowerInvariant()} cannot run here ({reasons}).{hint} " +
+            $"--device {device.ToString().ToLowerInvariant()} cannot run here ({reasons}).{Advice(device, runtime)} " +
             $"The CPU (CPUExecutionProvider) would run instead: pass --device cpu or --device auto to use it.", attempts);
     }
 }

@@ -1,14 +1,12 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace StreamMatte.Models.Onnx;
 
-/// <summary>An error reported by ONNX Runtime, carrying its error code and its own message.</summary>
-public class OrtException(string message, int errorCode = 0, Exception? inner = null) : Exception(message, inner)
-{
-    /// <summary>ORT's <c>OrtErrorCode</c> (0 when the error was raised by this binding rather than by ORT).</summary>
-    public int ErrorCode { get; } = errorCode;
-}
+/// <summary>An error reported by ONNX Runtime, as one line: "ONNX Runtime: {what ORT said, without its source location}".</summary>
+public class OrtException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The native ONNX Runtime library could not be found or is not a usable ONNX Runtime.</summary>
-public sealed class OrtLibraryException(string message, Exception? inner = null) : OrtException(message, 0, inner);
+public sealed class OrtLibraryException(string message, Exception? inner = null) : OrtException(message, inner);
 
 /// <summary>The requested execution provider cannot run here; says why, and what would run instead.</summary>
 public sealed class ExecutionProviderUnavailableException(string message, IReadOnlyList<ProviderAttempt> attempts)
@@ -17,27 +15,31 @@ public sealed class ExecutionProviderUnavailableException(string message, IReadO
     public IReadOnlyList<ProviderAttempt> Attempts { get; } = attempts;
 }
 
-internal static unsafe class OrtStatus
+internal static class OrtErrors
 {
     /// <summary>
-    /// ORT prefixes many messages with its source location and error class
-    /// ("/onnxruntime_src/…cc:1988 … [ONNXRuntimeError] : 1 : FAIL : Failed to load library …"); users need the end.
+    /// ORT's messages carry an error class and often a source location
+    /// ("[ErrorCode:Fail] …", "/onnxruntime_src/…cc:1988 … [ONNXRuntimeError] : 1 : FAIL : Failed to load library …");
+    /// users need the end, on one line.
     /// </summary>
     public static string Essential(string message)
     {
+        message = message.ReplaceLineEndings(" ").Trim();
         int marker = message.LastIndexOf("[ONNXRuntimeError]", StringComparison.Ordinal);
-        if (marker < 0) return message;
-        var parts = message[marker..].Split(" : ", 4);
-        return parts.Length == 4 ? parts[3].Trim() : message;
+        if (marker >= 0)
+        {
+            var parts = message[marker..].Split(" : ", 4);
+            if (parts.Length == 4) message = parts[3].Trim();
+        }
+        // ORT_ENFORCE: "/onnxruntime_src/….cc:136 function(…) condition was false. What went wrong"
+        if (message.StartsWith("/onnxruntime_src/", StringComparison.Ordinal) && message.IndexOf(" was false. ", StringComparison.Ordinal) is int enforce and > 0)
+            message = message[(enforce + " was false. ".Length)..].Trim();
+        if (message.StartsWith("[ErrorCode:", StringComparison.Ordinal) && message.IndexOf("] ", StringComparison.Ordinal) is int end and > 0)
+            message = message[(end + 2)..].Trim();
+        return message;
     }
 
-    /// <summary>Reads, releases and throws a non-null <c>OrtStatus*</c>. Every ORT call that returns one goes through here.</summary>
-    public static void Check(OrtApi api, nint status)
-    {
-        if (status == 0) return;
-        int code = api.GetErrorCode(status);
-        string message = (Utf8.Read(api.GetErrorMessage(status)) ?? "(no message)").Trim();
-        api.ReleaseStatus(status);
-        throw new OrtException($"ONNX Runtime: {Essential(message)}", code);
-    }
+    /// <summary>ORT's exception as our one-line error.</summary>
+    public static OrtException From(OnnxRuntimeException e, string? context = null) =>
+        new($"{(context != null ? context + ": " : "")}ONNX Runtime: {Essential(e.Message)}", e);
 }

@@ -1,16 +1,20 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
 namespace StreamMatte.Models.Onnx;
 
 /// <summary>
-/// An ONNX Runtime inference session over our own binding: created from a file or bytes on the execution
-/// provider asked for (each candidate tried, each failure kept, the one that runs reported), with the model's
-/// inputs, outputs and metadata read once, and input/output names marshalled once so that <see cref="Run"/>
-/// and <see cref="OrtIoBinding.Run"/> allocate nothing.
+/// A model loaded into ONNX Runtime's <see cref="InferenceSession"/> on the execution provider asked for (each
+/// candidate tried, each failure kept with ORT's reason, the one that runs reported), with its inputs, outputs and
+/// metadata read once. Per-frame work goes through <see cref="SessionBinding"/>s, which allocate nothing.
 /// </summary>
-public sealed unsafe class OrtSession : IDisposable
+public sealed class OrtSession : IDisposable
 {
-    private nint _handle;
-    private readonly byte** _inputNames;
-    private readonly byte** _outputNames;
+    private readonly Dictionary<string, string> _metadata;
+    private bool _disposed;
+
+    /// <summary>ORT's session, for what this class does not wrap.</summary>
+    public InferenceSession Inner { get; }
 
     public OrtRuntime Runtime { get; }
 
@@ -26,25 +30,23 @@ public sealed unsafe class OrtSession : IDisposable
     public IReadOnlyList<TensorInfo> Inputs { get; }
     public IReadOnlyList<TensorInfo> Outputs { get; }
     public string ProducerName { get; }
-
     public SessionSettings Settings { get; }
 
-    internal nint Handle => _handle;
-
-    private OrtSession(OrtRuntime runtime, nint handle, string modelName, SessionSettings settings, string provider,
+    private OrtSession(OrtRuntime runtime, InferenceSession inner, string modelName, SessionSettings settings, string provider,
         IReadOnlyList<ProviderAttempt> attempts)
     {
         Runtime = runtime;
-        _handle = handle;
+        Inner = inner;
         ModelName = modelName;
         Settings = settings;
         Provider = provider;
         ProviderAttempts = attempts;
-        Inputs = ReadTensorInfos(isInput: true);
-        Outputs = ReadTensorInfos(isInput: false);
-        _inputNames = MarshalNames(Inputs);
-        _outputNames = MarshalNames(Outputs);
-        ProducerName = ReadProducerName();
+        // InputNames keeps the model's order; InputMetadata is a dictionary.
+        Inputs = inner.InputNames.Select(n => TensorInfo.From(n, inner.InputMetadata[n])).ToArray();
+        Outputs = inner.OutputNames.Select(n => TensorInfo.From(n, inner.OutputMetadata[n])).ToArray();
+        var metadata = inner.ModelMetadata;
+        ProducerName = metadata.ProducerName;
+        _metadata = new Dictionary<string, string>(metadata.CustomMetadataMap);
     }
 
     /// <summary>Opens the model file at <paramref name="modelPath"/>.</summary>
@@ -54,191 +56,70 @@ public sealed unsafe class OrtSession : IDisposable
     public static OrtSession Open(string modelPath, SessionSettings? settings = null)
     {
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"model file '{modelPath}' does not exist", modelPath);
-        settings ??= SessionSettings.Default;
-        var runtime = OrtRuntime.Load(settings.LibraryPath);
-        byte* path = Utf8.Alloc(Path.GetFullPath(modelPath));
-        try
-        {
-            return Create(runtime, settings, Path.GetFileName(modelPath), options =>
-            {
-                nint session;
-                runtime.Check(runtime.Api.CreateSession(runtime.Env, path, options, &session));
-                return session;
-            });
-        }
-        finally { Utf8.Free(path); }
+        string fullPath = Path.GetFullPath(modelPath);
+        return Create(settings ?? SessionSettings.Default, Path.GetFileName(modelPath), options => new InferenceSession(fullPath, options));
     }
 
     /// <summary>Opens a model held in memory (e.g. one a test generated).</summary>
-    public static OrtSession Open(ReadOnlySpan<byte> model, string name, SessionSettings? settings = null)
-    {
-        settings ??= SessionSettings.Default;
-        var runtime = OrtRuntime.Load(settings.LibraryPath);
-        fixed (byte* data = model)
-        {
-            byte* p = data;
-            nuint length = (nuint)model.Length;
-            return Create(runtime, settings, name, options =>
-            {
-                nint session;
-                runtime.Check(runtime.Api.CreateSessionFromArray(runtime.Env, p, length, options, &session));
-                return session;
-            });
-        }
-    }
+    public static OrtSession Open(byte[] model, string name, SessionSettings? settings = null) =>
+        Create(settings ?? SessionSettings.Default, name, options => new InferenceSession(model, options));
 
-    private delegate nint SessionFactory(nint options);
-
-    private static OrtSession Create(OrtRuntime runtime, SessionSettings settings, string name, SessionFactory factory)
+    private static OrtSession Create(SessionSettings settings, string name, Func<SessionOptions, InferenceSession> factory)
     {
+        var runtime = OrtRuntime.Load(settings.Device, settings.LibraryPath);
         var attempts = new List<ProviderAttempt>();
-        foreach (var provider in ExecutionProviders.CandidatesFor(settings.Device))
+        foreach (var device in ExecutionProviders.CandidatesFor(settings.Device))
         {
-            nint options = 0;
+            string provider = ExecutionProviders.OrtName(device);
+            int mark = OrtRuntime.LogMark();
             try
             {
-                options = CreateOptions(runtime, settings);
-                ExecutionProviders.Append(runtime, options, provider, settings);
-                nint session = factory(options);
-                attempts.Add(new ProviderAttempt(ExecutionProviders.OrtName(provider), true, null));
-                return new OrtSession(runtime, session, name, settings, ExecutionProviders.OrtName(provider), attempts);
+                using var options = CreateOptions(settings);
+                ExecutionProviders.Append(options, device, settings);
+                var session = factory(options);
+                attempts.Add(new ProviderAttempt(provider, true, null));
+                return new OrtSession(runtime, session, name, settings, provider, attempts);
             }
-            catch (OrtException e) when (provider != ExecutionDevice.Cpu)
+            catch (OnnxRuntimeException e) when (device != ExecutionDevice.Cpu)
             {
-                attempts.Add(new ProviderAttempt(ExecutionProviders.OrtName(provider), false, e.Message));
+                // The exception says "Failed to load shared library"; ORT's log says which one, and why.
+                string logged = OrtRuntime.ErrorsSince(mark);
+                string reason = OrtErrors.Essential(e.Message);
+                attempts.Add(new ProviderAttempt(provider, false, logged.Length > 0 && !reason.Contains(logged) ? $"{reason}: {logged}" : reason));
             }
-            catch (OrtException e)
+            catch (OnnxRuntimeException e)
             {
                 // The CPU provider always exists, so a failure here is the model itself: say which model.
-                throw new OrtException($"cannot load model '{name}': {e.Message}", e.ErrorCode, e);
-            }
-            finally
-            {
-                if (options != 0) runtime.Api.ReleaseSessionOptions(options);
+                throw OrtErrors.From(e, $"cannot load model '{name}'");
             }
         }
-        throw ExecutionProviders.Unavailable(settings.Device, attempts);
+        throw ExecutionProviders.Unavailable(settings.Device, runtime, attempts);
     }
 
-    private static nint CreateOptions(OrtRuntime runtime, SessionSettings settings)
+    private static SessionOptions CreateOptions(SessionSettings settings)
     {
-        var api = runtime.Api;
-        nint options;
-        runtime.Check(api.CreateSessionOptions(&options));
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = (GraphOptimizationLevel)(int)settings.Optimization,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         try
         {
-            runtime.Check(api.SetSessionGraphOptimizationLevel(options, (int)settings.Optimization));
-            if (settings.IntraOpThreads > 0) runtime.Check(api.SetIntraOpNumThreads(options, settings.IntraOpThreads));
-            runtime.Check(api.SetInterOpNumThreads(options, 1));
-            runtime.Check(api.SetSessionLogSeverityLevel(options, 3));
-            AddConfigEntry(runtime, options, "session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
-            AddConfigEntry(runtime, options, "session.inter_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
+            if (settings.IntraOpThreads > 0) options.IntraOpNumThreads = settings.IntraOpThreads;
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
             return options;
         }
         catch
         {
-            api.ReleaseSessionOptions(options);
+            options.Dispose();
             throw;
         }
     }
 
-    internal static void AddConfigEntry(OrtRuntime runtime, nint options, string key, string value)
-    {
-        byte* k = Utf8.Alloc(key), v = Utf8.Alloc(value);
-        try { runtime.Check(runtime.Api.AddSessionConfigEntry(options, k, v)); }
-        finally { Utf8.Free(k); Utf8.Free(v); }
-    }
-
-    private TensorInfo[] ReadTensorInfos(bool isInput)
-    {
-        var api = Runtime.Api;
-        nuint count;
-        Runtime.Check(isInput ? api.SessionGetInputCount(_handle, &count) : api.SessionGetOutputCount(_handle, &count));
-        var result = new TensorInfo[(int)count];
-        for (nuint i = 0; i < count; i++)
-        {
-            byte* rawName;
-            Runtime.Check(isInput
-                ? api.SessionGetInputName(_handle, i, Runtime.DefaultAllocator, &rawName)
-                : api.SessionGetOutputName(_handle, i, Runtime.DefaultAllocator, &rawName));
-            string name = Runtime.TakeAllocatedString(rawName);
-            nint typeInfo;
-            Runtime.Check(isInput ? api.SessionGetInputTypeInfo(_handle, i, &typeInfo) : api.SessionGetOutputTypeInfo(_handle, i, &typeInfo));
-            try
-            {
-                int onnxType;
-                Runtime.Check(api.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType));
-                if (onnxType != 1 /* ONNX_TYPE_TENSOR */)
-                {
-                    result[i] = new TensorInfo(name, TensorElementType.Undefined, [], []);
-                    continue;
-                }
-                nint tensorInfo; // owned by typeInfo: not released separately
-                Runtime.Check(api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo));
-                result[i] = ReadShape(Runtime, name, tensorInfo);
-            }
-            finally { api.ReleaseTypeInfo(typeInfo); }
-        }
-        return result;
-    }
-
-    internal static TensorInfo ReadShape(OrtRuntime runtime, string name, nint tensorInfo)
-    {
-        var api = runtime.Api;
-        int elementType;
-        nuint rank;
-        runtime.Check(api.GetTensorElementType(tensorInfo, &elementType));
-        runtime.Check(api.GetDimensionsCount(tensorInfo, &rank));
-        var dims = new long[(int)rank];
-        var symbols = new string[(int)rank];
-        if (rank > 0)
-        {
-            var symbolic = stackalloc byte*[(int)rank];
-            fixed (long* d = dims) runtime.Check(api.GetDimensions(tensorInfo, d, rank));
-            runtime.Check(api.GetSymbolicDimensions(tensorInfo, symbolic, rank));
-            for (int k = 0; k < (int)rank; k++) symbols[k] = Utf8.Read(symbolic[k]) ?? "";
-        }
-        return new TensorInfo(name, (TensorElementType)elementType, dims, symbols);
-    }
-
-    private static byte** MarshalNames(IReadOnlyList<TensorInfo> infos)
-    {
-        var names = (byte**)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Math.Max(1, infos.Count), (nuint)sizeof(byte*));
-        for (int i = 0; i < infos.Count; i++) names[i] = Utf8.Alloc(infos[i].Name);
-        return names;
-    }
-
-    private string ReadProducerName()
-    {
-        nint metadata;
-        Runtime.Check(Runtime.Api.SessionGetModelMetadata(_handle, &metadata));
-        try
-        {
-            byte* value;
-            Runtime.Check(Runtime.Api.ModelMetadataGetProducerName(metadata, Runtime.DefaultAllocator, &value));
-            return Runtime.TakeAllocatedString(value);
-        }
-        finally { Runtime.Api.ReleaseModelMetadata(metadata); }
-    }
-
     /// <summary>A value of the model's custom metadata map (our own models declare their preprocessing there).</summary>
-    public string? GetMetadata(string key)
-    {
-        nint metadata;
-        Runtime.Check(Runtime.Api.SessionGetModelMetadata(_handle, &metadata));
-        byte* k = Utf8.Alloc(key);
-        try
-        {
-            byte* value;
-            Runtime.Check(Runtime.Api.ModelMetadataLookupCustomMetadataMap(metadata, Runtime.DefaultAllocator, k, &value));
-            return value == null ? null : Runtime.TakeAllocatedString(value);
-        }
-        finally
-        {
-            Utf8.Free(k);
-            Runtime.Api.ReleaseModelMetadata(metadata);
-        }
-    }
+    public string? GetMetadata(string key) => _metadata.GetValueOrDefault(key);
 
     public int InputIndex(string name) => IndexOf(Inputs, name, "input");
     public int OutputIndex(string name) => IndexOf(Outputs, name, "output");
@@ -249,103 +130,83 @@ public sealed unsafe class OrtSession : IDisposable
         throw new ArgumentException($"model '{ModelName}' has no {what} named '{name}'");
     }
 
-    internal byte* InputName(int index) => _inputNames[index];
-    internal byte* OutputName(int index) => _outputNames[index];
-
     /// <summary>
-    /// Runs the model: <paramref name="inputs"/> and <paramref name="outputs"/> are given in the model's order,
-    /// all of them, and ORT writes the results into the output tensors' buffers. Allocates nothing.
-    /// Shapes are checked here first, because a failed Run leaks native memory inside ORT.
+    /// Runs the model once with <paramref name="inputs"/> and <paramref name="outputs"/> given in the model's order,
+    /// all of them; ORT writes into the output buffers. Shapes are checked first. For set-up and tests: it marshals
+    /// names per call, where a <see cref="SessionBinding"/> does not.
     /// </summary>
-    public void Run(ReadOnlySpan<OrtTensor> inputs, ReadOnlySpan<OrtTensor> outputs)
+    public void Run(ReadOnlySpan<PinnedTensor> inputs, ReadOnlySpan<PinnedTensor> outputs)
     {
-        ObjectDisposedException.ThrowIf(_handle == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (inputs.Length != Inputs.Count || outputs.Length != Outputs.Count)
             throw new ArgumentException($"model '{ModelName}' takes {Inputs.Count} inputs and {Outputs.Count} outputs; got {inputs.Length} and {outputs.Length}");
-        var inputValues = stackalloc nint[inputs.Length];
-        var outputValues = stackalloc nint[Math.Max(1, outputs.Length)];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            ShapeCheck.EnsureFits(Inputs[i], inputs[i], ModelName);
-            inputValues[i] = inputs[i].Handle;
-        }
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            ShapeCheck.EnsureFits(Outputs[i], outputs[i], ModelName);
-            outputValues[i] = outputs[i].Handle;
-        }
-        Runtime.Check(Runtime.Api.Run(_handle, 0, (nint*)_inputNames, inputValues, (nuint)inputs.Length,
-            (nint*)_outputNames, (nuint)outputs.Length, outputValues));
+        for (int i = 0; i < inputs.Length; i++) ShapeCheck.EnsureFits(Inputs[i], inputs[i], ModelName);
+        for (int i = 0; i < outputs.Length; i++) ShapeCheck.EnsureFits(Outputs[i], outputs[i], ModelName);
+        var inputValues = new OrtValue[inputs.Length];
+        var outputValues = new OrtValue[outputs.Length];
+        for (int i = 0; i < inputs.Length; i++) inputValues[i] = inputs[i].Value;
+        for (int i = 0; i < outputs.Length; i++) outputValues[i] = outputs[i].Value;
+        using var runOptions = new RunOptions();
+        try { Inner.Run(runOptions, Inner.InputNames, inputValues, Inner.OutputNames, outputValues); }
+        catch (OnnxRuntimeException e) { throw OrtErrors.From(e, $"model '{ModelName}'"); }
     }
 
     /// <summary>
     /// Runs the model letting ORT allocate the outputs, and returns copies of them. For set-up work (finding
     /// the output shapes a model produces for a given input size) and tests, not for the per-frame path.
     /// </summary>
-    public IReadOnlyList<OutputCopy> RunAndCopy(ReadOnlySpan<OrtTensor> inputs)
+    public IReadOnlyList<OutputCopy> RunAndCopy(ReadOnlySpan<PinnedTensor> inputs)
     {
-        ObjectDisposedException.ThrowIf(_handle == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (inputs.Length != Inputs.Count)
             throw new ArgumentException($"model '{ModelName}' takes {Inputs.Count} inputs; got {inputs.Length}");
-        var inputValues = stackalloc nint[inputs.Length];
+        var inputValues = new OrtValue[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
             ShapeCheck.EnsureFits(Inputs[i], inputs[i], ModelName);
-            inputValues[i] = inputs[i].Handle;
+            inputValues[i] = inputs[i].Value;
         }
-        var outputValues = stackalloc nint[Outputs.Count];
-        for (int i = 0; i < Outputs.Count; i++) outputValues[i] = 0; // null: ORT allocates (never reuse a released value)
-        Runtime.Check(Runtime.Api.Run(_handle, 0, (nint*)_inputNames, inputValues, (nuint)inputs.Length,
-            (nint*)_outputNames, (nuint)Outputs.Count, outputValues));
-        var copies = new OutputCopy[Outputs.Count];
+        using var runOptions = new RunOptions();
         try
         {
-            for (int i = 0; i < Outputs.Count; i++) copies[i] = OutputCopy.From(Runtime, Outputs[i].Name, outputValues[i]);
+            using var results = Inner.Run(runOptions, Inner.InputNames, inputValues, Inner.OutputNames);
+            return results.Select((value, i) => OutputCopy.From(Outputs[i].Name, value)).ToArray();
         }
-        finally
-        {
-            for (int i = 0; i < Outputs.Count; i++) if (outputValues[i] != 0) Runtime.Api.ReleaseValue(outputValues[i]);
-        }
-        return copies;
+        catch (OnnxRuntimeException e) { throw OrtErrors.From(e, $"model '{ModelName}'"); }
     }
 
-    /// <summary>A new IoBinding on this session (see <see cref="OrtIoBinding"/>).</summary>
-    public OrtIoBinding CreateBinding() => new(this);
+    /// <summary>A new IoBinding on this session (see <see cref="SessionBinding"/>).</summary>
+    public SessionBinding CreateBinding() => new(this);
 
     public void Dispose()
     {
-        if (_handle == 0) return;
-        Runtime.Api.ReleaseSession(_handle);
-        _handle = 0;
-        for (int i = 0; i < Inputs.Count; i++) Utf8.Free(_inputNames[i]);
-        for (int i = 0; i < Outputs.Count; i++) Utf8.Free(_outputNames[i]);
-        System.Runtime.InteropServices.NativeMemory.Free(_inputNames);
-        System.Runtime.InteropServices.NativeMemory.Free(_outputNames);
+        if (_disposed) return;
+        _disposed = true;
+        Inner.Dispose();
     }
 }
 
 /// <summary>An output ORT allocated, copied out as float32 (other numeric types are converted).</summary>
 public sealed record OutputCopy(string Name, long[] Shape, float[] Data)
 {
-    internal static unsafe OutputCopy From(OrtRuntime runtime, string name, nint value)
+    internal static OutputCopy From(string name, OrtValue value)
     {
-        nint info;
-        runtime.Check(runtime.Api.GetTensorTypeAndShape(value, &info));
-        TensorInfo shape;
-        try { shape = OrtSession.ReadShape(runtime, name, info); }
-        finally { runtime.Api.ReleaseTensorTypeAndShapeInfo(info); }
-        void* data;
-        runtime.Check(runtime.Api.GetTensorMutableData(value, &data));
-        long n = OrtTensor.CountOf(shape.Shape);
-        var result = new float[n];
-        switch (shape.ElementType)
+        var info = value.GetTensorTypeAndShape();
+        long[] shape = info.Shape;
+        var result = new float[info.ElementCount];
+        switch (info.ElementDataType)
         {
-            case TensorElementType.Float: new ReadOnlySpan<float>(data, (int)n).CopyTo(result); break;
-            case TensorElementType.Int64: for (int i = 0; i < n; i++) result[i] = ((long*)data)[i]; break;
-            case TensorElementType.Int32: for (int i = 0; i < n; i++) result[i] = ((int*)data)[i]; break;
-            case TensorElementType.UInt8: for (int i = 0; i < n; i++) result[i] = ((byte*)data)[i]; break;
-            default: throw new NotSupportedException($"output '{name}' is {shape.ElementType}; only numeric outputs can be copied");
+            case TensorElementType.Float: value.GetTensorDataAsSpan<float>().CopyTo(result); break;
+            case TensorElementType.Int64: Convert(value.GetTensorDataAsSpan<long>(), result); break;
+            case TensorElementType.Int32: Convert(value.GetTensorDataAsSpan<int>(), result); break;
+            case TensorElementType.UInt8: Convert(value.GetTensorDataAsSpan<byte>(), result); break;
+            default: throw new NotSupportedException($"output '{name}' is {TensorInfo.TypeName(info.ElementDataType)}; only numeric outputs can be copied");
         }
-        return new OutputCopy(name, shape.Shape, result);
+        return new OutputCopy(name, shape, result);
+    }
+
+    private static void Convert<T>(ReadOnlySpan<T> source, float[] target) where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        for (int i = 0; i < source.Length; i++) target[i] = float.CreateTruncating(source[i]);
     }
 }

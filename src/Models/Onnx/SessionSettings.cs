@@ -1,7 +1,7 @@
 namespace StreamMatte.Models.Onnx;
 
 /// <summary>Where a model runs. <see cref="Auto"/> tries CUDA, then the CPU, and says which one runs.</summary>
-public enum ExecutionDevice { Auto, Cpu, Cuda, WebGpu }
+public enum ExecutionDevice { Auto, Cpu, Cuda, TensorRt, WebGpu }
 
 /// <summary>ORT's graph optimisation levels (<c>GraphOptimizationLevel</c>).</summary>
 public enum GraphOptimization { None = 0, Basic = 1, Extended = 2, All = 99 }
@@ -26,7 +26,7 @@ public sealed record SessionSettings
 
     public int CudaDeviceId { get; init; }
 
-    /// <summary>The native library to use; null means the default search (see <see cref="OrtRuntime"/>).</summary>
+    /// <summary>The native library to use; null means the default choice (see <see cref="OrtRuntime"/>). Only the process's first session decides.</summary>
     public string? LibraryPath { get; init; }
 
     public static SessionSettings Default { get; } = new();
@@ -36,8 +36,9 @@ public sealed record SessionSettings
         "auto" => ExecutionDevice.Auto,
         "cpu" => ExecutionDevice.Cpu,
         "cuda" or "gpu" => ExecutionDevice.Cuda,
+        "tensorrt" or "trt" => ExecutionDevice.TensorRt,
         "webgpu" => ExecutionDevice.WebGpu,
-        _ => throw new ArgumentException($"unknown device '{text}': use auto, cpu, cuda or webgpu"),
+        _ => throw new ArgumentException($"unknown device '{text}': use auto, cpu, cuda, tensorrt or webgpu"),
     };
 }
 

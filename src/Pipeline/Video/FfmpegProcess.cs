@@ -51,15 +51,6 @@ public sealed class FfmpegProcess : IDisposable
         return new FfmpegProcess("ffmpeg", common.Concat(arguments), redirectInput);
     }
 
-    /// <summary>Runs ffprobe to completion and returns its stdout.</summary>
-    public static string Probe(IEnumerable<string> arguments)
-    {
-        using var p = new FfmpegProcess("ffprobe", new[] { "-hide_banner", "-loglevel", "error" }.Concat(arguments), redirectInput: false);
-        string output = p._process.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output;
-    }
-
     private async Task DrainStderr()
     {
         string? line;

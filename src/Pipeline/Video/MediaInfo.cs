@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
+using FFMpegCore;
 
 namespace StreamMatte.Pipeline.Video;
 
-/// <summary>What ffprobe says about a media file's first video stream (and whether there is audio).</summary>
+/// <summary>What ffprobe says about a media file's first video stream (and whether there is audio), through FFMpegCore's <see cref="FFProbe"/>.</summary>
 public sealed record MediaInfo(int Width, int Height, double FrameRate, string FrameRateText, int? FrameCount, bool HasAudio, string PixelFormat, string Codec)
 {
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -15,37 +15,36 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
             throw new FileNotFoundException(sequence
                 ? $"input '{path}' names an image sequence, but none of its first files ({ImageSequence.FileFor(path, 0)} … {ImageSequence.FileFor(path, 4)}) exists"
                 : $"input '{path}' does not exist", path);
-        var args = new List<string> { "-print_format", "json", "-show_streams", "-show_format" };
-        if (countFrames) args.Add("-count_frames");
-        args.Add(path);
-        string json;
-        try { json = FfmpegProcess.Probe(args); }
-        catch (FfmpegException e) { throw new FfmpegException($"'{path}' is not a readable video or image: {e.Message}"); }
-        using var doc = JsonDocument.Parse(json);
-        JsonElement? video = null;
-        bool audio = false;
-        foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
+        IMediaAnalysis analysis;
+        // FFProbe wants an existing file: a sequence is probed by its first picture (the same size, format and, with
+        // image2's default, the same 25 fps), and counted here.
+        string probed = sequence ? ImageSequence.FileFor(path, ImageSequence.FirstNumber(path)!.Value) : path;
+        try { analysis = FFProbe.Analyse(probed, ProbeOptions, countFrames ? "-count_frames" : null); }
+        catch (FFMpegCore.Exceptions.FFMpegException e) { throw new FfmpegException($"'{path}' is not a readable video or image: {OneLine(e.Message)}"); }
+        catch (System.ComponentModel.Win32Exception e)
         {
-            string type = s.GetProperty("codec_type").GetString() ?? "";
-            if (type == "video" && video == null) video = s;
-            if (type == "audio") audio = true;
+            throw new FfmpegException($"ffprobe could not be started ({e.Message}): install ffmpeg (./setup.sh does) and make sure it is on PATH");
         }
-        if (video is not { } v) throw new FfmpegException($"'{path}' has no video stream");
-        string rate = v.TryGetProperty("avg_frame_rate", out var r) && r.GetString() is { } avg && avg != "0/0" ? avg
-            : v.GetProperty("r_frame_rate").GetString() ?? "0/1";
+        // The typed streams give sizes and names; the rational rate ("30000/1001") and frame counts are in ffprobe's own fields.
+        var video = analysis.Raw.Streams.FirstOrDefault(s => s.CodecType == "video")
+            ?? throw new FfmpegException($"'{path}' has no video stream");
+        string rate = video.AvgFrameRate is { Length: > 0 } avg && avg != "0/0" ? avg : video.FrameRate ?? "0/1";
         int? frames = null;
         foreach (var key in countFrames ? new[] { "nb_read_frames", "nb_frames" } : ["nb_frames"])
-            if (frames == null && v.TryGetProperty(key, out var f) && int.TryParse(f.GetString(), out int n)) frames = n;
+            if (frames == null && video.ExtensionData?.TryGetValue(key, out var f) == true && int.TryParse(f.GetString(), out int n)) frames = n;
         if (sequence) frames = ImageSequence.Count(path);
-        else if (frames == null && IsStillPicture(doc.RootElement)) frames = 1;
-        return new MediaInfo(v.GetProperty("width").GetInt32(), v.GetProperty("height").GetInt32(), ParseRate(rate), rate, frames, audio,
-            v.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() ?? "" : "", v.GetProperty("codec_name").GetString() ?? "");
+        else if (frames == null && IsStillPicture(analysis.Format.FormatName)) frames = 1;
+        return new MediaInfo(video.Width ?? 0, video.Height ?? 0, ParseRate(rate), rate, frames, analysis.AudioStreams.Count > 0,
+            video.PixelFormat ?? "", video.CodecName ?? "");
     }
 
+    private static readonly FFOptions ProbeOptions = new() { LogLevel = FFMpegCore.Enums.FFMpegLogLevel.Error };
+
+    private static string OneLine(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>A single picture: ffmpeg reads it with its image demuxer (image2, or png_pipe, webp_pipe, …), one frame.</summary>
-    private static bool IsStillPicture(JsonElement root) =>
-        root.TryGetProperty("format", out var format) && format.TryGetProperty("format_name", out var name)
-        && name.GetString() is { } n && (n == "image2" || n.EndsWith("_pipe", StringComparison.Ordinal));
+    private static bool IsStillPicture(string? formatName) =>
+        formatName is { } n && (n == "image2" || n.EndsWith("_pipe", StringComparison.Ordinal));
 
     private static double ParseRate(string rate)
     {
