@@ -35,9 +35,9 @@ public class ImageNetConversionTests
         {
             float[] rgb = ReadFloats(Path.Combine(dir, $"input_{k}.bin"));
             float[] ported = ReadFloats(Path.Combine(dir, $"features_{k}.bin"));
-            using var input = new OrtTensor<float>(preprocess.Runtime, rgb, [1, 3, 224, 224]);
+            using var input = new PinnedTensor<float>(rgb, [1, 3, 224, 224]);
             var prepared = preprocess.RunAndCopy([input])[0];
-            using var networkInput = new OrtTensor<float>(network.Runtime, prepared.Data, [1, 3, 224, 224]);
+            using var networkInput = new PinnedTensor<float>(prepared.Data, [1, 3, 224, 224]);
             var features = network.RunAndCopy([networkInput])[0];
             Assert.Equal([1L, 512, 1, 1], features.Shape);
             Assert.Equal(512, ported.Length);
