@@ -9,11 +9,14 @@
 # also decodes and processes its warm-up. The gain appears with one chunk per machine (or GPU).
 #   bench/job-chunks.sh            (from the repository root, after ./setup.sh)
 #   CLIPS="a.mp4 b.avi" bench/job-chunks.sh   only those clips (names in ../shared/data/videos)
+#   FRAMES=0 bench/job-chunks.sh              whole clips (default: the first 120 frames of each, --frames 120)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 videos=../shared/data/videos
 [ -d "$videos" ] || { echo "bench/job-chunks.sh: $videos is missing (the real clips live in ../shared)" >&2; exit 1; }
 out=bench/results
+frames=${FRAMES:-120}
+limit=(); [ "$frames" != 0 ] && limit=(--frames "$frames")
 work=$(mktemp -d /tmp/stream-matte-job-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
@@ -48,6 +51,8 @@ csv=$out/JobChunks.csv
   echo
   echo "Machine: $machine. The CPU was shared with a training run in the background while this ran: wall times are indicative."
   echo
+  echo "Command: \`FRAMES=$frames bench/job-chunks.sh\` ($([ "$frames" = 0 ] && echo "whole clips" || echo "the first $frames frames of each clip, \`--frames $frames\`"))."
+  echo
   echo "Per clip: a single run, and a 3-chunk job (\`job plan --chunks 3\`, default warm-up of 30 frames; the 3 chunks as 3 processes"
   echo "started together; \`job merge\`), both with the default model and settings, written as lossless FFV1 so the PSNR shows what"
   echo "chunking changes in the pictures and not an encoder's. PSNR over all frames (RGB), and the worst frame's. On 2 cores the job"
@@ -65,10 +70,11 @@ for clip in "${clips[@]}"; do
   tag=$(tr -c 'A-Za-z0-9_\n' '_' <<<"$name")
   single=$work/$tag.single.mkv merged=$work/$tag.job.mkv dir=$work/$tag.job
   input_frames=$(frames_of "$clip")
+  [ "$frames" != 0 ] && [ "$input_frames" -gt "$frames" ] && input_frames=$frames
   t0=$(now)
-  ./stream-matte -i "$clip" -o "$single" --codec ffv1 > "$work/$tag.single.log" 2>&1 || { echo "$name: single run failed: $(tail -2 "$work/$tag.single.log")" >&2; continue; }
+  ./stream-matte -i "$clip" -o "$single" --codec ffv1 "${limit[@]}" > "$work/$tag.single.log" 2>&1 || { echo "$name: single run failed: $(tail -2 "$work/$tag.single.log")" >&2; continue; }
   t1=$(now)
-  ./stream-matte job plan -i "$clip" -o "$merged" --codec ffv1 --chunks 3 --dir "$dir" > "$work/$tag.plan.log" 2>&1
+  ./stream-matte job plan -i "$clip" -o "$merged" --codec ffv1 "${limit[@]}" --chunks 3 --dir "$dir" > "$work/$tag.plan.log" 2>&1
   pids=()
   for i in 0 1 2; do ./stream-matte job run "$dir" --chunk $i > "$work/$tag.chunk$i.log" 2>&1 & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || { echo "$name: a chunk failed" >&2; }; done

@@ -1,4 +1,3 @@
-using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Video;
 
 namespace StreamMatte.Jobs;
@@ -57,7 +56,4 @@ public sealed class JobFolder(string directory)
 
     /// <summary>Each person's matte on the warm-up frames too, so the merge can match people across chunks.</summary>
     public static string OverlapFolder(string chunkDirectory) => Path.Combine(chunkDirectory, "overlap");
-
-    /// <summary>How the output's file name is written by a normal run (the codec's format), for messages.</summary>
-    public static string Describe(string output, string? codec, OutputContent content) => OutputFormat.For(output, codec, content).Name;
 }

@@ -13,7 +13,7 @@ public static class JobStatus
         manifest.Chunks.Select(c => new ChunkState(c, folder.Done(c.Index),
             folder.PartialDirectories(c.Index)
                 .Where(p => p.Host != Environment.MachineName || ChunkRunner.IsAlive(p.Pid))
-                .Select(p => $"{p.Host} (pid {p.Pid})").ToList())).ToList();
+                .Select(p => p.Host == Environment.MachineName ? $"{p.Host} (pid {p.Pid})" : $"{p.Host} (pid {p.Pid}; another machine: running, or interrupted there)").ToList())).ToList();
 
     public static void Print(JobFolder folder, JobManifest manifest, TextWriter output)
     {

@@ -64,7 +64,7 @@ public class FrameRangeTests
     [Fact]
     public void The_window_sink_passes_on_only_the_frames_after_the_warm_up()
     {
-        using var source = new TestPatternSource(64, 48, frameCount: 12);
+        using var source = new TestPatternSource(160, 120, frameCount: 12);
         var after = new RecordingSink();
         var during = new RecordingSink();
         var sink = new TeeSink([new FrameWindowSink(after, skip: 5), new FrameWindowSink(during, skip: 0, take: 5)]);
