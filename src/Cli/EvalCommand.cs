@@ -30,7 +30,7 @@ internal static class EvalCommand
             "on composites with exact alpha, agreement with the teacher, flicker through the pipeline (smoothing on), and " +
             "inference speed side by side.\n\nExample:\n  stream-matte eval -m stream_matte_student_r18x05 -m selfie_segmentation_256 --models-dir ../shared/models --json out/eval.json")
         {
-            Options.ModelList, Teacher, Data, Split, VideoFrames, SpeedRuns, Json, Options.ModelsDir, Options.Threads, Options.ModelSize,
+            Options.ModelList, Teacher, Data, Split, VideoFrames, SpeedRuns, Json, Options.ModelsDir, Options.Threads, Options.MeasureModelSize,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -59,7 +59,7 @@ internal static class EvalCommand
             Console.Error.WriteLine($"eval: {string.Join(", ", all.Select(m => m.Name))} on {data} ({parse.GetValue(Split)}), provider {teacher.Provider}");
             var evaluator = new Evaluator(new EvalOptions
             {
-                DataDir = data, Split = split, LongSide = parse.GetValue(Options.ModelSize),
+                DataDir = data, Split = split, LongSide = parse.GetValue(Options.MeasureModelSize),
                 VideoFrames = parse.GetValue(VideoFrames), SpeedRuns = parse.GetValue(SpeedRuns),
                 Progress = line => Console.Error.WriteLine($"  {line}"),
             });

@@ -39,7 +39,7 @@ internal static class EvalPeopleCommand
             "  stream-matte eval-people -m stream_matte_instances_r18x05 -m yolov8n_seg_320_fp32 --models-dir ../shared/models\n" +
             "  stream-matte eval-people -m stream_matte_instances_r18x05 --identities --models-dir ../shared/models   (adds identity switches on videos)")
         {
-            Options.ModelList, Data, PhotoSet, Json, Options.ModelsDir, Options.Threads, Options.ModelSize, Identities, Reference, Videos, VideoFrames,
+            Options.ModelList, Data, PhotoSet, Json, Options.ModelsDir, Options.Threads, Options.MeasureModelSize, Identities, Reference, Videos, VideoFrames,
         };
         command.SetAction(parse => CommandLine.Guarded(() => Run(parse)));
         return command;
@@ -70,7 +70,7 @@ internal static class EvalPeopleCommand
                 var other => throw new ArgumentException($"--photos must be test or all, got '{other}'"),
             };
             Console.Error.WriteLine($"eval-people: {string.Join(", ", models.Select(m => m.Name))} on {data}/seg/coco_person ({(photoSet == CocoPersonPhotos.Test ? "test half" : "all photos")}), provider {models[0].Provider}");
-            var scores = new PeopleEvaluator(data, parse.GetValue(Options.ModelSize), line => Console.Error.WriteLine($"  {line}"), photoSet).Run(models);
+            var scores = new PeopleEvaluator(data, parse.GetValue(Options.MeasureModelSize), line => Console.Error.WriteLine($"  {line}"), photoSet).Run(models);
             var table = new Table().Border(TableBorder.Simple);
             foreach (var c in new[] { "model", "photos", "people", "predicted", "REC@0.5", "ACC@0.5", "REC@0.75", "ACC@0.75", "mean IoU", "p50 ms" })
                 table.AddColumn(c == "model" ? new TableColumn(c) : new TableColumn(c).RightAligned());
@@ -78,7 +78,7 @@ internal static class EvalPeopleCommand
                 table.AddRow(Markup.Escape(s.Model), $"{s.Images}", $"{s.People}", $"{s.Predicted}", $"{s.Recall50:0.000}", $"{s.Precision50:0.000}",
                     $"{s.Recall75:0.000}", $"{s.Precision75:0.000}", $"{s.MeanIou:0.000}", $"{s.InferP50Ms:0.0}");
             ReportTable.Write(table);
-            Console.WriteLine($"working size: long side {parse.GetValue(Options.ModelSize)} px; p50 ms is the whole model call (prepare, infer, decode) on these photos.");
+            Console.WriteLine($"working size: long side {parse.GetValue(Options.MeasureModelSize)} px; p50 ms is the whole model call (prepare, infer, decode) on these photos.");
             var identities = parse.GetValue(Identities) ? MeasureIdentities(parse, models, settings, modelsDir, data) : [];
             if (parse.GetValue(Json) is { } json)
             {
@@ -107,7 +107,7 @@ internal static class EvalPeopleCommand
             foreach (var video in videos)
             {
                 Console.Error.WriteLine($"  identities: {model.Name} on {Path.GetFileName(video)} ({frames} frames, reference {reference.Name})");
-                results.Add(IdentityEvaluator.Run(model, reference, video, parse.GetValue(Options.ModelSize), frames));
+                results.Add(IdentityEvaluator.Run(model, reference, video, parse.GetValue(Options.MeasureModelSize), frames));
             }
         var table = new Table().Border(TableBorder.Simple);
         foreach (var c in new[] { "model", "video", "frames", "numbers", "tracklets", "reference people", "matched", "switches", "per 100 frames" })

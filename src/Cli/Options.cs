@@ -29,7 +29,14 @@ internal static class Options
     public static readonly Option<int?> Frames = new("--frames") { Description = "Process only the first N frames" };
     public static readonly Option<bool> Realtime = new("--realtime") { Description = "Play the input at its own frame rate, like a camera (live mode: newest frame wins, drops are counted)" };
     public static readonly Option<double> Smoothing = new("--smoothing") { Description = "Temporal smoothing of the matte, 0 (off) to 0.95; steadies still areas, follows motion", DefaultValueFactory = _ => 0.8 };
-    public static readonly Option<int> ModelSize = new("--model-size") { Description = "Long side in pixels of the picture the network sees (aspect kept); the matte is brought back to full size edge-aware", DefaultValueFactory = _ => 512 };
+    public static readonly Option<string> ModelSize = new("--model-size")
+    {
+        Description = "Long side in pixels of the picture the network sees (aspect kept; the matte is brought back to full size edge-aware), " +
+                      "or auto: live, the largest of 512, 448, 384, 320, 256, 192 whose inference keeps the matte fresh (measured while running); offline, 512",
+        DefaultValueFactory = _ => "auto",
+    };
+    /// <summary>--model-size for the measuring commands (eval, eval-people): a fixed size, so runs compare.</summary>
+    public static readonly Option<int> MeasureModelSize = new("--model-size") { Description = "Long side in pixels of the picture the network sees (aspect kept)", DefaultValueFactory = _ => 512 };
     public static readonly Option<string> UpsamplingOption = new("--upsampling") { Description = "How the matte reaches full size: guided (edge-aware, default) or bilinear", DefaultValueFactory = _ => "guided" };
     public static readonly Option<int> Feather = new("--feather") { Description = "Soften the matte's edge by this many pixels (0 = off)", DefaultValueFactory = _ => 0 };
     public static readonly Option<double> EdgeShrink = new("--edge-shrink") { Description = "Pull the edge inwards, 0 (off) to 0.5", DefaultValueFactory = _ => 0.0 };
@@ -45,7 +52,7 @@ internal static class Options
     public static readonly Option<string?> InstanceOutput = new("--instance-output") { Description = "Folder for each person's matte per frame, DIR/person_ID/FRAME.png (8-bit, full size), for post-production" };
     public static readonly Option<int> InstanceEvery = new("--instance-every") { Description = "Run the instance network every N frames (the people carry over in between; saves CPU live)", DefaultValueFactory = _ => 1 };
 
-    public static readonly Option<bool> LiveDoubleBuffering = new("--live-double-buffering") { Description = "Live: prepare the next frame while the network runs (a little more fps, up to one inference more latency); off by default so the mask keeps up with the video" };
+    public static readonly Option<int> NetworkNice = new("--network-nice") { Description = "Live: run the network this many nice steps below the frame path (0-19), so the frames keep the camera's rate on shared cores and the matte's refresh rate is what gives", DefaultValueFactory = _ => 5 };
     public static readonly Option<int> StatsWarmup = new("--stats-warmup") { Description = "Frames left out of the timing statistics at start (JIT, first inferences)", DefaultValueFactory = _ => 30 };
 
     /// <summary>The options of the main command, in --help order.</summary>
@@ -53,6 +60,6 @@ internal static class Options
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
         MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
-        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, LiveDoubleBuffering, StatsWarmup,
+        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, NetworkNice, StatsWarmup,
     ];
 }

@@ -54,7 +54,10 @@ internal static class Reporting
         return $"frame {pipeline.FramesOut}/{t} ({100.0 * pipeline.FramesOut / t:0}%), {fps:0.0} fps{eta}";
     }
 
-    /// <summary>"12 s | in 29.9 fps, out 14.2 fps | decode 2.1/3.0 infer 61/70 … ms p50/p95 | latency 80/95 ms (+14/20 beyond inference) | dropped 45".</summary>
+    /// <summary>
+    /// "12 s | in 29.9 fps, out 29.8 fps | decode 2.1/3.0 infer 61/70 … ms p50/p95 | latency 30/41 ms (+30/41 beyond inference) |
+    /// network 384x216, matte 14.2/s, age 2/3 frames (p50/p95) | dropped 3".
+    /// </summary>
     internal static string LiveStatus(MattingPipeline pipeline, TimeSpan elapsed)
     {
         double seconds = Math.Max(1e-3, elapsed.TotalSeconds);
@@ -71,6 +74,12 @@ internal static class Reporting
         text.Append(double.IsNaN(l50)
             ? $" latency: warming up (first {pipeline.Settings.StatsWarmupFrames} frames not timed)"
             : $" latency {l50:0}/{l95:0} ms (+{a50:0}/{a95:0} beyond inference)");
+        if (pipeline.MatteRefresh is { } refresh)
+        {
+            text.Append($" | network {pipeline.NetworkSizeText}, matte {refresh.PerSecond:0.0}/s");
+            var (g50, g95, _) = pipeline.MatteAge!.Percentiles();
+            if (!double.IsNaN(g50)) text.Append($", age {g50:0}/{g95:0} frames");
+        }
         text.Append($" | dropped {pipeline.FramesDropped}");
         return text.ToString();
     }
@@ -82,6 +91,17 @@ internal static class Reporting
                     $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
         if (pipeline.PeopleTracker is { } tracker)
             e.WriteLine($"people: {tracker.Identities} numbered over {tracker.Frames} frame{(tracker.Frames == 1 ? "" : "s")} the instance network ran on, {tracker.Switches} likely identity switch{(tracker.Switches == 1 ? "" : "es")} (a new number where a lost person was; {100.0 * tracker.Switches / Math.Max(1, tracker.Frames):F1} per 100 frames)");
+        if (pipeline.MatteRefresh is { } refresh)
+        {
+            var (g50, g95, g99) = pipeline.MatteAge!.Percentiles();
+            var (t50, t95, _) = pipeline.MatteAgeTime!.Percentiles();
+            e.WriteLine($"matte: {refresh.Count} network runs for {summary.FramesOut} frames out ({refresh.Count / Math.Max(1e-3, summary.Elapsed.TotalSeconds):0.0} a second, " +
+                        $"{pipeline.PicturesSkippedByNetwork} pictures skipped while it was busy), age p50/p95/p99 {g50:0}/{g95:0}/{g99:0} frames ({t50:0}/{t95:0} ms), " +
+                        $"network size {pipeline.NetworkSizeText}{(pipeline.SizeController is { } auto ? $" (auto, {auto.Changes} change{(auto.Changes == 1 ? "" : "s")}, budget {auto.BudgetMs:0} ms)" : "")}");
+        }
+        e.WriteLine(pipeline.FramesOutstanding == 0
+            ? "frames: every pooled frame returned"
+            : $"frames: {pipeline.FramesOutstanding} pooled frames not returned (a leak)");
         e.WriteLine($"stage       p50 ms   p95 ms   p99 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
         foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
         {

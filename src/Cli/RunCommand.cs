@@ -8,6 +8,7 @@ using StreamMatte.Models.Contract;
 using StreamMatte.Models.Onnx;
 using StreamMatte.Pipeline;
 using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Live;
 using StreamMatte.Pipeline.Matte;
 using StreamMatte.Pipeline.People;
 using StreamMatte.Pipeline.Sinks;
@@ -30,7 +31,7 @@ internal static class RunCommand
         bool transparent = settings.Composite.Background is Background.Transparent;
 
         using var source = chunk is null ? OpenSource(input, parse) : OpenChunkSource(input, parse, chunk);
-        using var model = OpenModel(parse);
+        using var model = OpenModel(parse, source.IsLive, settings.LiveNetworkNice, out string? modelChoice);
         using var peopleModel = settings.People is null ? null : OpenPeopleModel(parse);
         var sinks = new List<IFrameSink>();
         try
@@ -60,7 +61,8 @@ internal static class RunCommand
                 }
             }
             var pipeline = new MattingPipeline(source, model, sink, settings, peopleModel);
-            LogConfiguration(source, model, sink, pipeline, peopleModel);
+            LogConfiguration(source, model, sink, pipeline, peopleModel, modelChoice);
+            pipeline.NetworkSizeChanged += change => Console.Error.WriteLine(change);
             return Execute(pipeline, source.Format.FrameCount, output);
         }
         finally
@@ -77,8 +79,14 @@ internal static class RunCommand
         if (shrink is < 0 or > 0.5) throw new ArgumentException($"--edge-shrink must be between 0 and 0.5, got {shrink}");
         double wrap = parse.GetValue(Options.LightWrap);
         if (wrap is < 0 or > 1) throw new ArgumentException($"--light-wrap must be between 0 and 1, got {wrap}");
-        int modelSize = parse.GetValue(Options.ModelSize);
-        if (modelSize is < 64 or > 4096) throw new ArgumentException($"--model-size must be between 64 and 4096 pixels, got {modelSize}");
+        string sizeText = (parse.GetValue(Options.ModelSize) ?? "auto").Trim();
+        bool autoSize = sizeText.Equals("auto", StringComparison.OrdinalIgnoreCase);
+        var autoLadder = new AutoModelSize();
+        int modelSize = autoSize ? autoLadder.Ladder.Max() : int.TryParse(sizeText, CultureInfo.InvariantCulture, out int fixedSize) ? fixedSize
+            : throw new ArgumentException($"--model-size must be auto or a number of pixels, got '{sizeText}'");
+        if (modelSize is < 64 or > 4096) throw new ArgumentException($"--model-size must be auto or between 64 and 4096 pixels, got {modelSize}");
+        int nice = parse.GetValue(Options.NetworkNice);
+        if (nice is < 0 or > 19) throw new ArgumentException($"--network-nice must be between 0 and 19, got {nice}");
         int blur = parse.GetValue(Options.Blur);
         if (blur < 1) throw new ArgumentException($"--blur must be at least 1 pixel, got {blur}");
         var upsampling = (parse.GetValue(Options.UpsamplingOption) ?? "guided").ToLowerInvariant() switch
@@ -90,6 +98,8 @@ internal static class RunCommand
         return new PipelineSettings
         {
             InferenceLongSide = modelSize,
+            AutoModelSize = autoSize ? autoLadder : null,
+            LiveNetworkNice = nice,
             Upsampling = upsampling,
             Smoothing = new SmoothingSettings((float)smoothing),
             Composite = new CompositeSettings(Background.Parse(parse.GetValue(Options.Background) ?? "blur", blur), parse.GetValue(Options.Decontaminate), (float)wrap),
@@ -97,7 +107,6 @@ internal static class RunCommand
             Feather = Math.Max(0, parse.GetValue(Options.Feather)),
             SkipIdenticalFrames = parse.GetValue(Options.SkipIdentical),
             People = PeopleOptions(parse),
-            LiveDoubleBuffering = parse.GetValue(Options.LiveDoubleBuffering),
             StatsWarmupFrames = Math.Max(0, parse.GetValue(Options.StatsWarmup)),
         };
     }
@@ -198,26 +207,66 @@ internal static class RunCommand
         AllowSpinning = false, // the cores are shared with ffmpeg's decoder and encoder, the pixel stages and a second model
     };
 
-    private static IMattingModel OpenModel(ParseResult parse)
+    /// <summary>
+    /// The model named, or the default: the best family found, and live, its fastest form that keeps quality on the
+    /// committed <c>stream-matte eval</c> figures (<see cref="FasterForms"/>; our student: int8). Live, the session
+    /// is created on a thread of lowered priority, so ONNX Runtime's worker threads (made with the session) inherit it.
+    /// </summary>
+    private static IMattingModel OpenModel(ParseResult parse, bool live, int nice, out string? choice)
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
         var settings = Session(parse);
+        choice = null;
         OrtRuntime.Load(settings.Device, settings.LibraryPath); // before the default model is looked for: --device webgpu needs npm's library
-        string name = parse.GetValue(Options.Model)
-            ?? ModelCatalog.DefaultModel(modelsDir)?.Path
-            ?? throw new FileNotFoundException("no model found: pass --model FILE, or --models-dir DIR (e.g. ../shared/models); `stream-matte models` lists what is found");
-        return ModelCatalog.Open(name, settings, modelsDir);
+        string? name = parse.GetValue(Options.Model);
+        if (name is null)
+        {
+            var entries = ModelCatalog.Discover(modelsDir);
+            var best = ModelCatalog.DefaultAmong(entries)
+                ?? throw new FileNotFoundException("no model found: pass --model FILE, or --models-dir DIR (e.g. ../shared/models); `stream-matte models` lists what is found");
+            name = best.Path;
+            if (live && FasterForms.ForLive(best, entries) is { } faster)
+            {
+                name = faster.Form.Path;
+                choice = faster.Reason;
+            }
+        }
+        string chosen = name;
+        return live ? OnLowerPriorityThread(nice, () => ModelCatalog.Open(chosen, settings, modelsDir)) : ModelCatalog.Open(chosen, settings, modelsDir);
+    }
+
+    private static T OnLowerPriorityThread<T>(int nice, Func<T> work) where T : class
+    {
+        T? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            ThreadNice.LowerCurrentThread(nice);
+            try { result = work(); }
+            catch (Exception e) { error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        }) { Name = "open model (lower priority)" };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result!;
     }
 
     /// <summary>The effective configuration, once at start: what support needs to reproduce a run.</summary>
-    private static void LogConfiguration(IFrameSource source, IMattingModel model, IFrameSink sink, MattingPipeline pipeline, IMattingModel? peopleModel)
+    private static void LogConfiguration(IFrameSource source, IMattingModel model, IFrameSink sink, MattingPipeline pipeline, IMattingModel? peopleModel, string? modelChoice)
     {
         var s = pipeline.Settings;
         var f = source.Format;
         var e = Console.Error;
         e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? (n == 1 ? ", a still picture (1 frame)" : $", {n} frames") : "")}");
-        e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(pipeline.Mode == PipelineMode.Live ? $" (newest frame wins; drops counted; {(s.LiveDoubleBuffering ? "double-buffered" : "one model slot: the newest frame goes to the network")})" : " (every frame, in order, double-buffered)")}");
-        e.WriteLine($"model      {model.Name} ({model.Family}), working size {pipeline.WorkingSize.Width}x{pipeline.WorkingSize.Height}, network input {model.InputSize.Width}x{model.InputSize.Height}");
+        bool live = pipeline.Mode == PipelineMode.Live;
+        e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(live
+            ? $" (frames at the source's rate; the network runs beside them on the newest frame{(s.LiveNetworkNice > 0 ? $", {s.LiveNetworkNice} nice steps lower" : "")}, each frame gets the newest matte, fitted to its own edges; a slow frame path drops frames, counted)"
+            : " (every frame its own matte, in order, double-buffered)")}");
+        e.WriteLine($"model      {model.Name} ({model.Family}){(modelChoice is null ? "" : $" — {modelChoice}")}");
+        string sizing = pipeline.SizeController is { } auto
+            ? $"network size {s.AutoModelSize}: budget {auto.BudgetMs:0} ms a run at {f.FrameRate:0.##} fps, starts at {auto.LongSide}"
+            : $"network input {model.InputSize.Width}x{model.InputSize.Height}{(live ? "" : s.AutoModelSize is null ? "" : " (--model-size auto offline: the largest size, every frame waits for its own matte anyway)")}";
+        e.WriteLine($"size       working size {pipeline.WorkingSize.Width}x{pipeline.WorkingSize.Height}, {sizing}");
         e.WriteLine($"provider   {model.Provider}{Attempts(model)}");
         e.WriteLine($"matte      {s.Upsampling.ToString().ToLowerInvariant()} upsampling{(s.Upsampling == Upsampling.Guided ? $" (r={s.Guided.Radius}, eps={s.Guided.Epsilon})" : "")}, " +
                     $"smoothing {s.Smoothing.Strength:0.##}, feather {s.Feather} px, edge shrink {s.EdgeShrink:0.##}{(s.SkipIdenticalFrames ? ", identical frames reuse the matte" : "")}");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using StreamMatte.Models.Contract;
 using StreamMatte.Pipeline.Compositing;
 using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.Live;
 using StreamMatte.Pipeline.People;
 using StreamMatte.Pipeline.Sinks;
 using StreamMatte.Pipeline.Sources;
@@ -36,6 +37,10 @@ public sealed class MattingPipeline
     private readonly FrameStage[] _stages;
     private readonly SinkStage _output;
     private readonly PeopleStage? _peopleStage;
+    private readonly InferenceStage? _inference;        // offline
+    private readonly LatestMatteStage? _liveMatte;       // live
+    private readonly LiveInference? _network;            // live
+    private readonly FlowLimiter? _limiter;              // live
 
     /// <summary>The most people one frame can hold (the instance network's slots are at most this many).</summary>
     public const int MaxPeople = 20;
@@ -46,7 +51,8 @@ public sealed class MattingPipeline
         : this(source, model, sink, settings, peopleModel: null) { }
 
     /// <param name="peopleModel">An instance network (one mask per person) to separate people with; needs <see cref="PipelineSettings.People"/>.</param>
-    public MattingPipeline(IFrameSource source, IMattingModel model, IFrameSink sink, PipelineSettings? settings, IMattingModel? peopleModel)
+    /// <param name="clock">Times the network's runs in live mode (what the model-size controller decides on); tests pass a fake one.</param>
+    public MattingPipeline(IFrameSource source, IMattingModel model, IFrameSink sink, PipelineSettings? settings, IMattingModel? peopleModel, TimeProvider? clock = null)
     {
         _source = source;
         _sink = sink;
@@ -81,10 +87,26 @@ public sealed class MattingPipeline
         _decode = new SourceStage(_context, source);
         _output = new SinkStage(_context, sink);
         _peopleStage = people is { } shape ? new PeopleStage(_context, peopleModel!, shape) : null;
-        _stages = _peopleStage is null
-            ? [new PreprocessStage(_context), new InferenceStage(_context), new RefineStage(_context), new CompositeStage(_context, _compositor), _output]
-            : [new PreprocessStage(_context), new InferenceStage(_context), _peopleStage, new RefineStage(_context), new CompositeStage(_context, _compositor), _output];
-        var upstream = _decode.Stats;
+
+        // Offline: the network is a stage, every frame waits for its own matte. Live: the network runs beside the
+        // frame path on the newest picture (flow limiter in, matte board out) and each frame takes the newest matte.
+        FrameStage matteSource;
+        FlowLimiter? limiter = null;
+        if (Mode == PipelineMode.Live)
+        {
+            limiter = new FlowLimiter(WorkingSize.Width, WorkingSize.Height);
+            var board = new MatteBoard();
+            _liveMatte = new LatestMatteStage(_context, board);
+            SizeController = LiveSizeController(format);
+            _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System);
+            matteSource = _liveMatte;
+        }
+        else matteSource = _inference = new InferenceStage(_context);
+        var stages = new List<FrameStage> { new PreprocessStage(_context, limiter), matteSource };
+        if (_peopleStage != null) stages.Add(_peopleStage);
+        stages.AddRange([new RefineStage(_context), new CompositeStage(_context, _compositor), _output]);
+        _stages = [.. stages];
+        _limiter = limiter;
         var link = Link(_stages[0].Stats);
         _decode.Output = link.Writer;
         for (int i = 0; i < _stages.Length; i++)
@@ -97,6 +119,22 @@ public sealed class MattingPipeline
             }
         }
         foreach (var stats in Stages.Append(Latency).Append(AddedLatency)) stats.WarmupFrames = Settings.StatsWarmupFrames;
+        if (_liveMatte != null) _liveMatte.AgeFrames.WarmupFrames = _liveMatte.AgeTime.WarmupFrames = Settings.StatsWarmupFrames;
+        // Live, the network runs less often than frames come: its warm-up (JIT, the runtime's first runs) is its first few runs.
+        if (_network != null) _network.Stats.WarmupFrames = Math.Min(Settings.StatsWarmupFrames, 5);
+    }
+
+    /// <summary>
+    /// Live with <see cref="PipelineSettings.AutoModelSize"/>: a controller over the ladder's sizes that differ for this
+    /// frame (never larger than the working size; a small input makes several rungs the same size).
+    /// </summary>
+    private ModelSizeController? LiveSizeController(VideoFormat format)
+    {
+        if (Settings.AutoModelSize is not { } auto) return null;
+        var distinct = auto.Ladder.Where(l => l <= Settings.InferenceLongSide).Append(Settings.InferenceLongSide)
+            .GroupBy(l => PipelineSettings.SizeForLongSide(l, WorkingSize.Width, WorkingSize.Height))
+            .Select(g => g.Max()).OrderDescending().ToArray();
+        return distinct.Length < 2 ? null : new ModelSizeController(auto with { Ladder = distinct }, format.FrameRate);
     }
 
     private System.Threading.Channels.Channel<Frame> Link(StageStats reader)
@@ -116,8 +154,44 @@ public sealed class MattingPipeline
     /// <summary>The identity tracker, when the run separates people (numbers handed out, switches).</summary>
     public People.IdentityTracker? PeopleTracker => _peopleStage?.Tracker;
 
-    /// <summary>Per-stage timings, in pipeline order (decode, preprocess, infer, [people,] refine, composite, output).</summary>
-    public IReadOnlyList<StageStats> Stages => [_decode.Stats, .. _stages.Select(s => s.Stats)];
+    /// <summary>
+    /// Per-stage timings, in pipeline order: decode, preprocess, infer, [people,] refine, composite, output; live mode
+    /// adds the matte stage after infer (the network runs beside the frames there, its row is its own loop's).
+    /// </summary>
+    public IReadOnlyList<StageStats> Stages => _network is null
+        ? [_decode.Stats, .. _stages.Select(s => s.Stats)]
+        : [_decode.Stats, _stages[0].Stats, _network.Stats, .. _stages.Skip(1).Select(s => s.Stats)];
+
+    /// <summary>Live: the long side the network works at now (it changes with <c>--model-size auto</c>), else the fixed one.</summary>
+    public int NetworkLongSide => _network?.LongSide ?? Settings.InferenceLongSide;
+
+    /// <summary>Live: "384x216 (network 384x224)", the picture the network is given now; null offline.</summary>
+    public string? NetworkSizeText => _network?.SizeText;
+
+    /// <summary>Live with <c>--model-size auto</c>: what picks the size (its budget, changes); null otherwise.</summary>
+    public ModelSizeController? SizeController { get; }
+
+    /// <summary>Live: each change of the network's size, described (raised on the network's thread).</summary>
+    public event Action<string>? NetworkSizeChanged
+    {
+        add { if (_network != null) _network.SizeChanged += value; }
+        remove { if (_network != null) _network.SizeChanged -= value; }
+    }
+
+    /// <summary>Live: why the network's thread could not be given a lower priority, or null.</summary>
+    public string? NetworkPriorityProblem => _network?.PriorityProblem;
+
+    /// <summary>Live: mattes finished per second (the matte's refresh rate); null offline (one per frame).</summary>
+    public RateMeter? MatteRefresh => _network?.Refresh;
+
+    /// <summary>Live: frames between a frame and the frame its matte came from (offline always 0: null).</summary>
+    public StageStats? MatteAge => _liveMatte?.AgeFrames;
+
+    /// <summary>Live: the same age in time (arrival of the frame minus arrival of the matte's frame).</summary>
+    public StageStats? MatteAgeTime => _liveMatte?.AgeTime;
+
+    /// <summary>Live: pictures the network never saw because a newer one came before it was free.</summary>
+    public long PicturesSkippedByNetwork => _limiter?.Superseded ?? 0;
 
     /// <summary>Arrival to output, per frame.</summary>
     public StageStats Latency => _output.Latency;
@@ -136,11 +210,12 @@ public sealed class MattingPipeline
 
     public async Task<PipelineSummary> RunAsync(CancellationToken stop = default)
     {
-        EnsureThreads(_stages.Length + 4);
+        EnsureThreads(_stages.Length + 4);   // the live network has a thread of its own
         var clock = Stopwatch.StartNew();
         using var abort = new CancellationTokenSource();
         var tasks = new List<Task> { Task.Run(() => _decode.RunAsync(stop)) };
         tasks.AddRange(_stages.Select(s => Task.Run(s.RunAsync)));
+        if (_network != null) tasks.Add(_network.Start());
 
         // The first failure aborts every stage (and unblocks the sink); a stop that does not drain in time aborts too.
         using var stopTimer = stop.Register(() => abort.CancelAfter(Settings.StopTimeout));
@@ -152,6 +227,7 @@ public sealed class MattingPipeline
         abort.Token.Register(() =>
         {
             _context.Interrupt();   // ends every channel wait of the stages
+            _limiter?.Interrupt();  // and the live network's wait for a picture
             _sink.Abort();          // and a sink blocked in a write
         });
 

@@ -1,9 +1,14 @@
 using StreamMatte.Pipeline.Compositing;
+using StreamMatte.Pipeline.Live;
 using StreamMatte.Pipeline.Matte;
 
 namespace StreamMatte.Pipeline;
 
-/// <summary>Live: newest frame wins, frames are dropped rather than delayed. Offline: every frame, in order, with back-pressure.</summary>
+/// <summary>
+/// Live: the frames flow at the source's rate and the network runs beside them on the newest frame (each frame gets
+/// the newest matte there is); a frame path slower than the source drops the oldest frame. Offline: every frame
+/// gets its own matte, in order, with back-pressure.
+/// </summary>
 public enum PipelineMode { Live, Offline }
 
 /// <summary>How the network's matte is brought to full resolution.</summary>
@@ -18,8 +23,18 @@ public sealed record PipelineSettings
     /// <summary>Null: live when the source is live (camera, --realtime), otherwise offline.</summary>
     public PipelineMode? Mode { get; init; }
 
-    /// <summary>The long side of the picture the network sees (aspect kept); the matte is brought back to full size.</summary>
+    /// <summary>
+    /// The long side of the picture the network sees (aspect kept); the matte is brought back to full size. With
+    /// <see cref="AutoModelSize"/> set, the largest size live mode may choose, and the size offline mode uses.
+    /// </summary>
     public int InferenceLongSide { get; init; } = 512;
+
+    /// <summary>
+    /// Live: choose the network's size while running (the largest of its ladder that keeps the matte fresh, see
+    /// <see cref="Live.ModelSizeController"/>); null = always <see cref="InferenceLongSide"/>. Offline ignores it: there every
+    /// frame waits for its own matte, so speed does not change the result and the largest size is used.
+    /// </summary>
+    public AutoModelSize? AutoModelSize { get; init; }
 
     public Upsampling Upsampling { get; init; } = Upsampling.Guided;
     public GuidedFilterSettings Guided { get; init; } = new();
@@ -48,11 +63,11 @@ public sealed record PipelineSettings
     public double SceneCutThreshold { get; init; } = 0.16;
 
     /// <summary>
-    /// Live mode normally uses one model slot: the newest frame is prepared only when the network is free, so it
-    /// never waits behind another (lowest latency; the mask keeps up with the video). True prepares the next frame
-    /// while the network runs, as offline mode always does: a little more throughput, up to one inference more latency.
+    /// Live: how much lower than the frame path the network's thread runs (Linux nice steps, 0..19; 0 = the same).
+    /// On one or two shared cores the frame path then gets the CPU first and keeps the camera's rate, and the network
+    /// takes what is left: its pace (the matte's refresh rate) is what gives, not the frames.
     /// </summary>
-    public bool LiveDoubleBuffering { get; init; }
+    public int LiveNetworkNice { get; init; } = 5;
 
     /// <summary>
     /// The first frames of a run are left out of the timing statistics (JIT compilation and the runtime's first
@@ -64,9 +79,12 @@ public sealed record PipelineSettings
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The small working size for a frame: the long side scaled to <see cref="InferenceLongSide"/> (never up), even.</summary>
-    public (int Width, int Height) InferenceSize(int width, int height)
+    public (int Width, int Height) InferenceSize(int width, int height) => SizeForLongSide(InferenceLongSide, width, height);
+
+    /// <summary>A frame's size shrunk so its long side is <paramref name="longSide"/> (never up), both sides even.</summary>
+    public static (int Width, int Height) SizeForLongSide(int longSide, int width, int height)
     {
-        double scale = Math.Min(1.0, (double)InferenceLongSide / Math.Max(width, height));
+        double scale = Math.Min(1.0, (double)longSide / Math.Max(width, height));
         int w = Math.Max(2, (int)Math.Round(width * scale / 2) * 2), h = Math.Max(2, (int)Math.Round(height * scale / 2) * 2);
         return (Math.Min(w, width), Math.Min(h, height));
     }

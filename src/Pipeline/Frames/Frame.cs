@@ -53,6 +53,15 @@ public sealed class Frame
     /// <summary>The picture changed completely (cut): recurrent state and smoothing start over.</summary>
     internal bool SceneCut { get; set; }
 
+    /// <summary>Which scene the frame belongs to (0, then one more at each cut): live, a matte is only used within its scene.</summary>
+    internal long Scene { get; set; }
+
+    /// <summary>
+    /// The index of the frame whose picture the matte was computed from: the frame itself offline; live, the newest
+    /// frame the network had finished when this one needed a matte (never a later one). −1 before the matte is set.
+    /// </summary>
+    public long MatteFrom { get; internal set; } = -1;
+
     /// <summary>Nearly identical to the previous frame: the previous matte is reused, the network not run.</summary>
     internal bool ReuseMatte { get; set; }
 
@@ -65,6 +74,8 @@ public sealed class Frame
     {
         Slot = -1;
         SceneCut = false;
+        Scene = 0;
+        MatteFrom = -1;
         ReuseMatte = false;
         InferenceTicks = 0;
     }

@@ -31,7 +31,6 @@ internal abstract class FrameStage(string name, PipelineContext context)
         {
             while (true)
             {
-                await ReadyAsync().ConfigureAwait(false);
                 if (!Input.TryRead(out held))
                 {
                     if (!await Input.WaitToReadAsync().ConfigureAwait(false)) break;
@@ -42,7 +41,12 @@ internal abstract class FrameStage(string name, PipelineContext context)
                 Stats.Record(start, Stopwatch.GetTimestamp());
                 var done = held;
                 held = null;
-                if (Output is null) Context.Release(done);
+                if (!Forwards(done))
+                {
+                    Stats.CountDrop();
+                    Context.Release(done);
+                }
+                else if (Output is null) Context.Release(done);
                 else await Context.ForwardAsync(Output, done).ConfigureAwait(false);
             }
             Output?.TryComplete();
@@ -60,13 +64,9 @@ internal abstract class FrameStage(string name, PipelineContext context)
         }
     }
 
-    /// <summary>
-    /// Waits for what the next frame will need before taking it from the input (not timed as work). In live mode
-    /// this is what makes the newest frame the one processed: a stage that waited with a frame in hand would
-    /// process a stale one.
-    /// </summary>
-    protected virtual ValueTask ReadyAsync() => default;
+    /// <summary>Whether a processed frame goes on; false drops it (counted as dropped in front of this stage, and returned to the pool).</summary>
+    protected virtual bool Forwards(Frame frame) => true;
 
-    /// <summary>Gives back anything <see cref="ReadyAsync"/> reserved when the loop ends.</summary>
+    /// <summary>Called once when the loop ends, however it ends (e.g. to tell a node beside the frame path).</summary>
     protected virtual void OnStopped() { }
 }

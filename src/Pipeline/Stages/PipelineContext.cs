@@ -13,11 +13,14 @@ internal sealed class PipelineContext
         Model = model;
         Settings = settings;
         Mode = mode;
+        // Offline: two slots, so frame t+1 is prepared while frame t runs. Live mode's network has its own loop
+        // (Live.LiveInference, slot 0 only) and the frame path takes no slot.
         FreeSlots = Channel.CreateBounded<int>(new BoundedChannelOptions(2) { SingleReader = true });
-        FreeSlots.Writer.TryWrite(0);
-        // Live: one slot unless asked otherwise. With two, a prepared frame waits for the network to finish the one
-        // before it — up to a whole inference of added latency when the network is the slowest stage.
-        if (mode == PipelineMode.Offline || settings.LiveDoubleBuffering) FreeSlots.Writer.TryWrite(1);
+        if (mode == PipelineMode.Offline)
+        {
+            FreeSlots.Writer.TryWrite(0);
+            FreeSlots.Writer.TryWrite(1);
+        }
     }
 
     public FramePool Pool { get; }
@@ -25,7 +28,7 @@ internal sealed class PipelineContext
     public PipelineSettings Settings { get; }
     public PipelineMode Mode { get; }
 
-    /// <summary>Model slots not holding a prepared frame: preprocessing takes one, inference gives it back (two: double buffering).</summary>
+    /// <summary>Offline: model slots not holding a prepared frame: preprocessing takes one, inference gives it back (two: double buffering).</summary>
     public Channel<int> FreeSlots { get; }
 
     /// <summary>Gives a frame back: its model slot (if it still holds one) and then the frame itself.</summary>

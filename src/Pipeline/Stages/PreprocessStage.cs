@@ -1,42 +1,25 @@
 using StreamMatte.Imaging;
 using StreamMatte.Pipeline.Frames;
+using StreamMatte.Pipeline.Live;
 using StreamMatte.Pipeline.Matte;
 
 namespace StreamMatte.Pipeline.Stages;
 
 /// <summary>
-/// Preprocess: shrinks the frame to the network's working size (area filter), notices scene cuts and
-/// near-identical pictures, and writes the network input into a free model slot. Offline, with two slots, this runs
-/// for frame t+1 while the inference stage runs frame t (double-buffered tensors); live, with one slot (the default),
-/// the slot is taken first and then the newest frame, so the network always gets the latest picture.
+/// Preprocess: shrinks the frame to the working size (area filter), notices scene cuts (numbering the scenes) and
+/// near-identical pictures, and hands the picture to the network. Offline, it writes the network input into a free
+/// model slot (two slots: frame t+1 is prepared while the inference stage runs frame t). Live, it offers a copy to the
+/// <see cref="FlowLimiter"/> and goes on at once: the network takes the newest picture when it is free.
 /// </summary>
-internal sealed class PreprocessStage(PipelineContext context) : FrameStage("preprocess", context)
+internal sealed class PreprocessStage(PipelineContext context, FlowLimiter? live) : FrameStage("preprocess", context)
 {
     private readonly AreaScaler _scaler = new();
     private readonly SceneChangeDetector _changes = new();
     private int _reusedInARow;
     private bool _haveMatte;
-    private int _reservedSlot = -1;
+    private long _scene;
 
-    /// <summary>
-    /// Live mode: a free model slot is taken before the next frame is, so the frame prepared is the newest one;
-    /// waiting for a slot with a frame in hand would send the network a picture as old as one inference.
-    /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    protected override async ValueTask ReadyAsync()
-    {
-        if (Context.Mode != PipelineMode.Live || _reservedSlot >= 0) return;
-        _reservedSlot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
-    }
-
-    protected override void OnStopped()
-    {
-        if (_reservedSlot < 0) return;
-        Context.FreeSlots.Writer.TryWrite(_reservedSlot);
-        _reservedSlot = -1;
-    }
-
-    // Pooled: this method suspends whenever both slots are busy, and must not allocate a state machine each time.
+    // Pooled: offline this method suspends whenever both slots are busy, and must not allocate a state machine each time.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask ProcessAsync(Frame frame)
     {
@@ -44,6 +27,8 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
         double change = _changes.Compare(frame.Small);
         var settings = Context.Settings;
         frame.SceneCut = change >= settings.SceneCutThreshold && _haveMatte;
+        if (frame.SceneCut) _scene++;
+        frame.Scene = _scene;
         frame.ReuseMatte = settings.SkipIdenticalFrames && _haveMatte && change < settings.IdenticalThreshold
                            && _reusedInARow < settings.MaxReusedFrames;
         if (frame.ReuseMatte)
@@ -53,8 +38,15 @@ internal sealed class PreprocessStage(PipelineContext context) : FrameStage("pre
         }
         _reusedInARow = 0;
         _haveMatte = true;
-        if (_reservedSlot >= 0) (frame.Slot, _reservedSlot) = (_reservedSlot, -1);
-        else frame.Slot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
+        if (live != null)
+        {
+            live.Offer(frame.Small, frame.Index, frame.Scene, frame.ArrivedAt);
+            return;
+        }
+        frame.Slot = await Context.FreeSlots.Reader.ReadAsync().ConfigureAwait(false);
         Context.Model.Prepare(frame.Small, frame.Slot);
     }
+
+    /// <summary>Live: no more pictures for the network once the frames have ended.</summary>
+    protected override void OnStopped() => live?.Complete();
 }

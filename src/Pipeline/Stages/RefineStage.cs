@@ -21,6 +21,7 @@ internal sealed class RefineStage : FrameStage
     private FloatPlane _selection = new(1, 1);
     private RgbImage? _guidePicture;   // the small picture at the matte's size, when the two differ
     private FloatImage? _guide;        // its luma
+    private long _scene;
 
     public RefineStage(PipelineContext context) : base("refine", context)
     {
@@ -32,7 +33,9 @@ internal sealed class RefineStage : FrameStage
     {
         var matte = frame.Matte;
         var guide = GuideFor(frame.Small, matte.Width, matte.Height);
-        _smoother.Apply(matte, guide, frame.SceneCut);
+        // Live, the cut frame itself may have had no matte yet (dropped): a new scene number restarts the smoothing too.
+        _smoother.Apply(matte, guide, frame.SceneCut || frame.Scene != _scene);
+        _scene = frame.Scene;
         float shrink = Context.Settings.EdgeShrink;
         if (shrink > 0)
         {

@@ -34,6 +34,9 @@ public sealed class StageStats(string name)
 
     public void Record(long startTicks, long endTicks) => RecordMilliseconds((float)((endTicks - startTicks) * 1000.0 / Stopwatch.Frequency));
 
+    /// <summary>Records a value that is not a duration (e.g. a matte's age in frames): same window, same percentiles.</summary>
+    public void RecordValue(float value) => RecordMilliseconds(value);
+
     public void RecordMilliseconds(float ms)
     {
         lock (_ring)

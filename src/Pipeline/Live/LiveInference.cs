@@ -1,0 +1,91 @@
+using StreamMatte.Imaging;
+using StreamMatte.Models.Contract;
+using StreamMatte.Pipeline.Stages;
+
+namespace StreamMatte.Pipeline.Live;
+
+/// <summary>
+/// The network's own loop in live mode, beside the frame path (on a thread of its own, at a lower priority): take the
+/// newest picture from the <see cref="FlowLimiter"/>, shrink it to the size the <see cref="ModelSizeController"/>
+/// chose (or the fixed one), run the model (slot 0: one run at a time, newest frame first), and publish the matte on
+/// the <see cref="MatteBoard"/> stamped with its frame. Its pace is the matte's refresh rate; the frames never wait
+/// for it. A recurrent model's state restarts when the scene changes; its frames come in order (newest first means
+/// ever later frames). Ownership: the picture taken is the limiter's until the next take; the plane written is the
+/// board's slot, rented then published; the model's output is copied out before the next run.
+/// </summary>
+internal sealed class LiveInference(PipelineContext context, FlowLimiter input, MatteBoard board, ModelSizeController? sizes, TimeProvider clock)
+{
+    private readonly AreaScaler _scaler = new();
+    private RgbImage? _shrunk;     // the picture at the network's size, when smaller than the working size
+    private long _scene = -1;
+    private volatile string _sizeText = "";
+
+    public StageStats Stats { get; } = new("infer");
+
+    /// <summary>Mattes finished per second, recently.</summary>
+    public RateMeter Refresh { get; } = new(clock.TimestampFrequency);
+
+    /// <summary>The long side the network works at now, and the picture it is given.</summary>
+    public int LongSide { get; private set; } = sizes?.LongSide ?? context.Settings.InferenceLongSide;
+    public (int Width, int Height) PictureSize { get; private set; }
+
+    /// <summary>"384x216 (network 384x224)", for the status line.</summary>
+    public string SizeText => _sizeText;
+
+    /// <summary>Each size change (set-up time, not per frame), for the log: "512 → 384: inference p50 81 ms over the 67 ms budget".</summary>
+    public event Action<string>? SizeChanged;
+
+    /// <summary>Why the thread's priority could not be lowered, or null.</summary>
+    public string? PriorityProblem { get; private set; }
+
+    /// <summary>Starts the loop on its own thread (the network's runs are long and synchronous: no pool thread is held).</summary>
+    public Task Start() => Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run()
+    {
+        PriorityProblem = ThreadNice.LowerCurrentThread(context.Settings.LiveNetworkNice);
+        var model = context.Model;
+        while (input.TakeNewest() is { } picture)
+        {
+            var image = AtNetworkSize(picture.Image);
+            if (PictureSize != (image.Width, image.Height))
+            {
+                model.Configure(image.Width, image.Height);   // set-up of a new size: tensors, bindings, a probe run
+                PictureSize = (image.Width, image.Height);
+                _sizeText = model.InputSize == PictureSize ? $"{image.Width}x{image.Height}" : $"{image.Width}x{image.Height} (network {model.InputSize.Width}x{model.InputSize.Height})";
+            }
+            if (picture.Scene != _scene)
+            {
+                if (_scene >= 0) model.ResetState();
+                _scene = picture.Scene;
+            }
+            long start = clock.GetTimestamp();
+            model.Prepare(image, 0);
+            model.Infer(0);
+            var alpha = model.Read(0).Alpha;
+            long end = clock.GetTimestamp();
+            var plane = board.Rent(alpha.Width, alpha.Height);
+            Array.Copy(alpha.Data, plane.Data, alpha.Width * alpha.Height);
+            board.Publish(picture.Index, picture.Scene, picture.ArrivedAt);
+            Refresh.Tick(end);
+            double ms = (end - start) * 1000.0 / clock.TimestampFrequency;
+            Stats.RecordMilliseconds((float)ms);
+            if (sizes != null && sizes.Record(ms))
+            {
+                int from = LongSide;
+                LongSide = sizes.LongSide;
+                SizeChanged?.Invoke($"model size {from} → {LongSide}: inference p50 {sizes.MedianMs:0} ms {(LongSide < from ? "over" : "well under")} the {sizes.BudgetMs:0} ms budget");
+            }
+        }
+    }
+
+    /// <summary>The working picture, or a copy shrunk to the chosen long side (buffers made once per size).</summary>
+    private RgbImage AtNetworkSize(RgbImage working)
+    {
+        var (w, h) = PipelineSettings.SizeForLongSide(LongSide, working.Width, working.Height);
+        if ((w, h) == (working.Width, working.Height)) return working;
+        if (_shrunk is null || _shrunk.Width != w || _shrunk.Height != h) _shrunk = new RgbImage(w, h);
+        _scaler.Scale(working, _shrunk);
+        return _shrunk;
+    }
+}

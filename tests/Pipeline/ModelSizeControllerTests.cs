@@ -1,0 +1,105 @@
+using StreamMatte.Pipeline.Live;
+
+namespace StreamMatte.Tests.Pipeline;
+
+/// <summary>The live model-size controller, fed made-up inference times (no clock): what it picks and when it changes.</summary>
+public class ModelSizeControllerTests
+{
+    // Budget: 2 frames at 30 fps = 66.7 ms. Settle 2 runs, window 8, early judgement after 3 runs at 1.25 × budget.
+    private static ModelSizeController Controller(int retryAfter = 60) =>
+        new(new AutoModelSize { Ladder = [512, 384, 256], RetryAfterRuns = retryAfter, MaxRetryAfterRuns = 4 * retryAfter }, frameRate: 30);
+
+    /// <summary>Feeds <paramref name="runs"/> runs of the time <paramref name="msAt"/> gives for the current size; the sizes used, run by run.</summary>
+    private static List<int> Feed(ModelSizeController c, int runs, Func<int, double> msAt)
+    {
+        var used = new List<int>();
+        for (int i = 0; i < runs; i++)
+        {
+            used.Add(c.LongSide);
+            c.Record(msAt(c.LongSide));
+        }
+        return used;
+    }
+
+    /// <summary>A network whose time grows with the pixels: <paramref name="msAt512"/> at 512, scaled by area below.</summary>
+    private static Func<int, double> Area(double msAt512) => side => msAt512 * side * side / (512.0 * 512);
+
+    [Fact]
+    public void The_budget_is_the_frame_intervals_allowed_per_matte()
+    {
+        Assert.Equal(2000.0 / 30, Controller().BudgetMs, 6);
+        Assert.Equal(1000.0 / 60 * 3, new ModelSizeController(new AutoModelSize { FramesPerMatte = 3 }, 60).BudgetMs, 6);
+        Assert.Equal(2000.0 / 30, new ModelSizeController(new AutoModelSize(), 0).BudgetMs, 6);   // unknown rate: 30 fps
+    }
+
+    [Fact]
+    public void It_starts_at_the_largest_size_and_keeps_it_when_the_runs_fit()
+    {
+        var c = Controller();
+        var used = Feed(c, 200, Area(40));
+        Assert.All(used, s => Assert.Equal(512, s));
+        Assert.Equal(0, c.Changes);
+    }
+
+    [Fact]
+    public void During_warm_up_a_clearly_too_slow_size_is_left_after_the_first_few_runs()
+    {
+        var c = Controller();
+        var used = Feed(c, 40, Area(200));   // 512: 200 ms; 384: 112 ms; 256: 50 ms
+        // 2 settling runs + 3 judged at each too-slow size, then 256 fits and stays.
+        Assert.Equal(Enumerable.Repeat(512, 5).Concat(Enumerable.Repeat(384, 5)).Concat(Enumerable.Repeat(256, 30)), used);
+        Assert.Equal(2, c.Changes);
+    }
+
+    [Fact]
+    public void A_size_slightly_over_the_budget_is_left_only_on_a_full_window()
+    {
+        var c = Controller();
+        var used = Feed(c, 20, Area(75));   // 75 ms: over 66.7 but under the early limit of 83 ms
+        Assert.Equal(10, used.Count(s => s == 512));   // 2 settling + 8 of a full window
+        Assert.Equal(384, c.LongSide);
+    }
+
+    [Fact]
+    public void When_load_rises_it_steps_down_and_when_it_falls_it_climbs_back_after_the_retry_wait()
+    {
+        var c = Controller(retryAfter: 20);
+        var used = Feed(c, 30, Area(40));
+        Assert.Equal(512, c.LongSide);
+        used.AddRange(Feed(c, 30, Area(120)));        // the machine got busy: 512 takes 120 ms, 384 68 ms, 256 30 ms
+        Assert.Equal(256, c.LongSide);
+        used.AddRange(Feed(c, 80, Area(40)));         // quiet again: 256 takes 10 ms, 384 23 ms, 512 40 ms
+        Assert.Equal(512, c.LongSide);
+        // Each climb came only after the retry wait: 2 settling runs and 20 judged ones at the smaller size.
+        int first256 = used.IndexOf(256), first384Again = used.FindIndex(first256, s => s == 384);
+        Assert.Equal(22, first384Again - first256);
+        int first512Again = used.FindIndex(first384Again, s => s == 512);
+        Assert.Equal(22, first512Again - first384Again);
+    }
+
+    [Fact]
+    public void It_does_not_step_up_when_the_larger_size_is_predicted_over_the_margin()
+    {
+        var c = Controller(retryAfter: 10);
+        Feed(c, 30, Area(90));                         // 512: 90 ms (down), 384: 51 ms; 512 predicted 90 > 0.8 × 66.7
+        Assert.Equal(384, c.LongSide);
+        var used = Feed(c, 300, Area(90));
+        Assert.All(used, s => Assert.Equal(384, s));
+    }
+
+    [Fact]
+    public void A_failed_try_of_a_larger_size_doubles_the_wait_before_the_next()
+    {
+        var c = Controller(retryAfter: 10);
+        // Seen from 384 (25 ms) the 512 looks fine (44 ms predicted), but each time it is tried it takes 100 ms.
+        double At(int side) => side == 512 ? 100 : 25;
+        var used = Feed(c, 200, At);
+        var tries = Enumerable.Range(1, used.Count - 1).Where(i => used[i] == 512 && used[i - 1] != 512).ToList();
+        // Each try: 5 runs at 512 (2 settling, 3 judged: clearly too slow), then 2 settling and the wait at 384, which
+        // doubles after each failed try (10, 20, 40) and stops at the cap (4 × 10).
+        var gaps = tries.Zip(tries.Skip(1), (a, b) => b - a).ToList();
+        Assert.Equal([5 + 2 + 20, 5 + 2 + 40, 5 + 2 + 40], gaps.Take(3));
+        Assert.Equal(40, c.RetryAfterRuns);
+        Assert.Equal(5 + 2 + 10, tries[0]);            // the first try came after the first wait: 5 runs at 512, 2 + 10 at 384
+    }
+}
