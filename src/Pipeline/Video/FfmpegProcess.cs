@@ -51,6 +51,17 @@ public sealed class FfmpegProcess : IDisposable
         return new FfmpegProcess("ffmpeg", common.Concat(arguments), redirectInput);
     }
 
+    /// <summary>Runs ffprobe to completion with raw arguments and returns its stdout. Probing a clip's format goes
+    /// through FFMpegCore (MediaInfo); this is for the per-packet queries FFMpegCore has no typed form of (the job
+    /// tooling's frame counts and packet times).</summary>
+    public static string Probe(IEnumerable<string> arguments)
+    {
+        using var p = new FfmpegProcess("ffprobe", new[] { "-hide_banner", "-loglevel", "error" }.Concat(arguments), redirectInput: false);
+        string output = p._process.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
     private async Task DrainStderr()
     {
         string? line;
