@@ -3,7 +3,7 @@
 # played at 30 fps through the live pipeline with the defaults (live default model, --model-size auto); every frame
 # that comes out is compared with the same model run offline on that very frame, at the size the live run ended at.
 # Mean IoU (alpha > 0.5) over the frames out (target >= 0.95) and flicker (mean |d alpha| on still pixels) of both.
-#   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data)
+#   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data; CLIPS=… to choose clips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-240}
@@ -12,7 +12,8 @@ mkdir -p "$out"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 machine="$cpu, $(nproc) logical cores, $(uname -sr), measured $(date -u +%F), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 videos=../shared/data/videos
-clips=("desk_woman_540p.mp4 1280x720" "bookshelf_man_576p.mp4 1280x720" "talking_head_1080p.mp4 1920x1080" "clip_a.mp4 1280x720" "street_crowd_720p.avi 1280x720")
+# CLIPS="desk_woman_540p.mp4 1280x720,clip_a.mp4 1280x720" measures only those
+IFS=',' read -r -a clips <<<"${CLIPS:-desk_woman_540p.mp4 1280x720,bookshelf_man_576p.mp4 1280x720,talking_head_1080p.mp4 1920x1080,clip_a.mp4 1280x720,street_crowd_720p.avi 1280x720}"
 dotnet build -c Release bench/StreamMatte.Bench.csproj -v q -nologo > /dev/null
 jsonl=$(mktemp)
 for entry in "${clips[@]}"; do
