@@ -32,7 +32,9 @@ for target in null "$tmp/soak.mp4"; do
   returned=$(grep -c 'every pooled frame returned' "$tmp/$name.log" || true)
   playable=-
   if [ "$name" = file ]; then playable=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$target" 2>/dev/null || echo unreadable); fi
-  summary+=("$name|$code|$returned|$playable|$(grep '^stopped\|^done' "$tmp/$name.log" | head -1)|$(grep '^matte:' "$tmp/$name.log" | head -1)")
+  ended=$(grep -m1 '^stopped\|^done' "$tmp/$name.log" || echo "no summary: $(tail -1 "$tmp/$name.log")")
+  matte=$(grep -m1 '^matte:' "$tmp/$name.log" || true)
+  summary+=("$name|$code|$returned|$playable|$ended|$matte")
 done
 /usr/bin/python3 - "$machine" "$seconds" "$out" "$samples" "${summary[@]}" <<'PY'
 import csv, sys
