@@ -6,11 +6,14 @@ using BenchmarkDotNet.Running;
 using StreamMatte.Bench;
 
 // dotnet run -c Release --project bench -- --filter '*Model*'      (see bench/results/README.md for every suite)
+// dotnet run -c Release --project bench -- live-quality CLIP       live matte against the same model offline (bench/live-quality.sh)
 // BenchmarkDotNet's own output goes to BenchmarkDotNet.Artifacts/; each suite's table is then copied into
 // bench/results/<Suite>.md and .csv with the machine, provider and versions on top (ResultsWriter).
+if (args.Length > 1 && args[0] == "live-quality") return LiveMatteQuality.Run(args[1..]);   // a measuring tool, not a BenchmarkDotNet suite
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))   // model names must not be cut short
     .AddExporter(MarkdownExporter.GitHub)
     .AddExporter(CsvExporter.Default);
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(ModelInferenceBenchmarks).Assembly).Run(args, config);
 ResultsWriter.Publish(summaries, string.Join(' ', args));
+return 0;

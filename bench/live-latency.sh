@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Live capture-to-output latency at 30 fps (issue 7), written to bench/results/LiveLatency.md and .csv.
-# A file played at its own rate stands in for a camera (--realtime: live mode, newest frame wins, drops counted);
-# the output is discarded (-o null) so the figure is the pipeline's, not an encoder's. The first 30 frames
-# (JIT, first inferences) are left out of the timings. Needs ../shared (the clip, and the third-party models).
-#   bench/live-latency.sh            (from the repository root, after ./setup.sh)
+# Live capture-to-output latency at 30 fps (issues 7 and 20), written to bench/results/LiveLatency.md and .csv.
+# A file played at its own rate stands in for a camera (--realtime: live mode); the output is discarded (-o null) so
+# the figure is the pipeline's, not an encoder's. The first 30 frames (JIT, first inferences) are left out of the
+# timings. Rows:
+#   defaults 720p    a 720p clip fed at 30 fps with no model options (issue 20: >= 95 % out, p95 <= 100 ms, beyond inference p95 <= 33 ms)
+#   defaults 1 core  the same pinned to one core with taskset -c 0 (>= 90 % out, matte refresh rate reported)
+#   defaults 1080p   1080p at 30 fps with no model options (>= 95 % out), the clip scaled and a native 1080p clip
+#   MODEL            the named models (MODELS=…, default: the int8 student and MediaPipe selfie) on the issue-7 input, --threads 1
+# Needs ../shared (the clips, and the third-party models for the model rows).
+#   bench/live-latency.sh            (from the repository root, after ./setup.sh); ROWS=defaults skips the model rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clip=../shared/data/videos/pedestrians_576p.avi
 out=bench/results
 mkdir -p "$out"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-machine="$cpu, $(nproc) logical cores, $(uname -sr), measured $(date -u +%F)"
+machine="$cpu, $(nproc) logical cores, $(uname -sr), measured $(date -u +%F), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+desk=../shared/data/videos/desk_woman_540p.mp4
+head=../shared/data/videos/talking_head_1080p.mp4
+walk=../shared/data/videos/pedestrians_576p.avi
 md=$out/LiveLatency.md
 csv=$out/LiveLatency.csv
 {
@@ -20,22 +27,42 @@ csv=$out/LiveLatency.csv
   echo
   echo "Machine: $machine"
   echo
-  echo "Input: $clip scaled by ffmpeg to 1280x720, played at 30 fps for 30 s (\`--realtime --fps 30 --frames 900\`), live mode, \`-o null\`, blur background,"
-  echo "\`--threads 1\` (one inference thread: the other core decodes and runs the pixel stages). Latency = frame arrival to output;"
-  echo "\"beyond inference\" subtracts the network's own time: what the pipeline adds. The first 30 frames are warm-up and not timed."
+  echo "Each row is one run, live mode (\`--realtime\`), \`-o null\`, blur background. Latency = frame arrival to output; \"beyond inference\""
+  echo "subtracts the time the frame waited for the network (live the frames no longer wait for it, so the two are equal). Matte age ="
+  echo "frames between a frame and the frame its matte came from; refresh = network runs a second. The first 30 frames are not timed."
   echo
-  echo "| model | frames out | dropped | latency p50 ms | p95 ms | p99 ms | beyond inference p50 ms | p95 ms | p99 ms |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| row | command | frames out | % out | latency p50 ms | p95 ms | beyond inference p95 ms | network size (end) | size changes | matte refresh /s | matte age p50/p95 frames |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |"
 } > "$md"
-echo "model,frames_out,dropped,latency_p50_ms,latency_p95_ms,latency_p99_ms,added_p50_ms,added_p95_ms,added_p99_ms" > "$csv"
-for model in "$@" ${MODELS:-stream_matte_student_r18x05_int8 selfie_segmentation_256}; do
-  log=$(./stream-matte -i "$clip" --size 1280x720 --fps 30 --realtime --frames 900 --threads 1 -o null -m "$model" --models-dir ../shared/models 2>&1)
+echo "row,frames_in,frames_out,percent_out,latency_p50_ms,latency_p95_ms,added_p95_ms,network,size_changes,matte_per_s,age_p50,age_p95" > "$csv"
+
+row() {   # row LABEL COMMAND...
+  local label=$1; shift
+  local log; log=$("$@" 2>&1) || { echo "$label: the run failed:"; tail -5 <<<"$log"; return 0; }
+  local done_line frames_out frames_in l50 l95 a95 network changes refresh age
   done_line=$(grep '^done' <<<"$log")
-  frames=$(sed -E 's/^done: ([0-9]+) of.*/\1/' <<<"$done_line")
-  dropped=$(sed -E 's/.*, ([0-9]+) dropped.*/\1/' <<<"$done_line")
-  read -r _ l50 l95 l99 _ <<<"$(grep '^latency  ' <<<"$log")"
-  read -r _ _ _ a50 a95 a99 _ <<<"$(grep '^latency beyond inference' <<<"$log")"
-  echo "| $model | $frames | $dropped | $l50 | $l95 | $l99 | $a50 | $a95 | $a99 |" >> "$md"
-  echo "$model,$frames,$dropped,$l50,$l95,$l99,$a50,$a95,$a99" >> "$csv"
-  echo "$model: latency p50/p95/p99 $l50/$l95/$l99 ms, beyond inference $a50/$a95/$a99 ms, $dropped dropped"
-done
+  frames_out=$(sed -E 's/^done: ([0-9]+) of.*/\1/' <<<"$done_line")
+  frames_in=$(sed -E 's/^done: [0-9]+ of ([0-9]+) frames.*/\1/' <<<"$done_line")
+  read -r _ l50 l95 _ <<<"$(grep '^latency  ' <<<"$log")"
+  read -r _ _ _ _ a95 _ <<<"$(grep '^latency beyond inference' <<<"$log")"
+  local matte; matte=$(grep '^matte:' <<<"$log" || true)
+  network=$(sed -nE 's/.*network size ([0-9]+x[0-9]+).*/\1/p' <<<"$matte")
+  changes=$(sed -nE 's/.*\(auto, ([0-9]+) change.*/\1/p' <<<"$matte")
+  refresh=$(sed -nE 's/.*frames out \(([0-9.]+) a second.*/\1/p' <<<"$matte")
+  age=$(sed -nE 's/.*age p50\/p95\/p99 ([0-9]+)\/([0-9]+)\/.*/\1\/\2/p' <<<"$matte")
+  local pct; pct=$(awk -v o="$frames_out" -v i="$frames_in" 'BEGIN { printf "%.1f", 100 * o / i }')
+  local shown="${*/#.\//}"
+  echo "| $label | \`${shown//|/\\|}\` | $frames_out / $frames_in | $pct | $l50 | $l95 | $a95 | ${network:--} | ${changes:--} | ${refresh:--} | ${age:--} |" >> "$md"
+  echo "$label,$frames_in,$frames_out,$pct,$l50,$l95,$a95,${network:-},${changes:-},${refresh:-},${age:-}" >> "$csv"
+  echo "$label: $frames_out of $frames_in out ($pct %), latency p50/p95 $l50/$l95 ms, beyond inference p95 $a95 ms, network ${network:-?}, matte ${refresh:-?}/s, age ${age:-?}"
+}
+
+row "defaults 720p" ./stream-matte -i "$desk" --size 1280x720 --fps 30 --realtime --frames 366 -o null
+row "defaults 720p, one core" taskset -c 0 ./stream-matte -i "$desk" --size 1280x720 --fps 30 --realtime --frames 366 -o null
+row "defaults 1080p (scaled)" ./stream-matte -i "$desk" --size 1920x1080 --fps 30 --realtime --frames 366 -o null
+row "defaults 1080p (native)" ./stream-matte -i "$head" --realtime -o null
+if [ "${ROWS:-all}" != defaults ]; then
+  for model in ${MODELS:-stream_matte_student_r18x05_int8 selfie_segmentation_256}; do
+    row "$model, --threads 1" ./stream-matte -i "$walk" --size 1280x720 --fps 30 --realtime --frames 900 --threads 1 -o null -m "$model" --models-dir ../shared/models
+  done
+fi

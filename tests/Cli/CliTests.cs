@@ -172,8 +172,24 @@ public class CliTests
             "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
         Assert.True(code == 0, err);
         Assert.Contains("mode       live", err);
-        Assert.Matches(@"in \d+\.\d fps, out \d+\.\d fps \| .*infer \d+\.\d/\d+\.\d.* ms p50/p95 \| latency \d+/\d+ ms .* dropped \d+", err);
+        Assert.Matches(@"in \d+\.\d fps, out \d+\.\d fps \| .*infer \d+\.\d/\d+\.\d.* ms p50/p95 \| latency \d+/\d+ ms .*\| network \d+x\d+.*, matte \d+\.\d/s, age \d+/\d+ frames \| dropped \d+", err);
         Assert.Matches(@"done: \d+ of 79 frames .*, \d+ dropped", err);
+        Assert.Matches(@"matte: \d+ network runs for \d+ frames out \(\d+\.\d a second, .*age p50/p95/p99 \d+/\d+/\d+ frames", err);
+        Assert.Contains("frames: every pooled frame returned", err);
+    }
+
+    [Fact]
+    public void Live_without_model_options_takes_our_students_int8_form_and_chooses_its_size()
+    {
+        var (code, _, err) = Run("-i", "testsrc", "--frames", "45", "--realtime", "-o", "null", "--stats-warmup", "0");
+        Assert.True(code == 0, err);
+        Assert.Contains("model      stream_matte_student_r18x05_int8.onnx", err);
+        Assert.Contains("the fastest form that keeps quality on the `stream-matte eval` figures", err);
+        Assert.Contains("network size auto: largest of [512, 448, 384, 320, 256, 192]", err);
+
+        (code, _, err) = Run("-i", "testsrc", "--frames", "3", "-o", "null", "--model-size", "big");
+        Assert.Equal(1, code);
+        Assert.Contains("--model-size must be auto or a number of pixels, got 'big'", err);
     }
 
     [Fact]

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Quality of the live matte (issue 20), written to bench/results/LiveMatteQuality.md and .csv: each moving clip is
+# played at 30 fps through the live pipeline with the defaults (live default model, --model-size auto); every frame
+# that comes out is compared with the same model run offline on that very frame, at the size the live run ended at.
+# Mean IoU (alpha > 0.5) over the frames out (target >= 0.95) and flicker (mean |d alpha| on still pixels) of both.
+#   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data; CLIPS=… to choose clips)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+frames=${1:-240}
+out=bench/results
+mkdir -p "$out"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+machine="$cpu, $(nproc) logical cores, $(uname -sr), measured $(date -u +%F), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+videos=../shared/data/videos
+# CLIPS="desk_woman_540p.mp4 1280x720,clip_a.mp4 1280x720" measures only those
+IFS=',' read -r -a clips <<<"${CLIPS:-desk_woman_540p.mp4 1280x720,bookshelf_man_576p.mp4 1280x720,talking_head_1080p.mp4 1920x1080,clip_a.mp4 1280x720,street_crowd_720p.avi 1280x720}"
+dotnet build -c Release bench/StreamMatte.Bench.csproj -v q -nologo > /dev/null
+jsonl=$(mktemp)
+for entry in "${clips[@]}"; do
+  read -r clip size <<<"$entry"
+  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" | tail -1 | tee -a "$jsonl"
+done
+/usr/bin/python3 - "$machine" "$frames" "$out" "$jsonl" <<'PY'
+import json, sys
+machine, frames, out, jsonl = sys.argv[1:5]
+rows = [json.loads(l) for l in open(jsonl) if l.strip().startswith("{")]
+md = ["# LiveMatteQuality", "", f"Reproduce: `bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
+      f"Each clip played at 30 fps (up to {frames} frames) through the live pipeline with the defaults; every frame out is compared with the same "
+      "model run offline on that very frame, at the network size the live run ended at. IoU of alpha > 0.5, mean over the frames out "
+      "(target >= 0.95); flicker = mean |d alpha| on still pixels, live and offline. Matte age = frames between a frame and the frame its matte came from.", "",
+      "| clip | size | model | frames out | network (end) | size changes | mattes /s | age p50/p95 | mean IoU | min IoU | flicker live | flicker offline |",
+      "| --- | --- | --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+csv = ["clip,size,model,frames_in,frames_out,network,size_changes,mattes_per_s,age_p50,age_p95,mean_iou,min_iou,flicker_live,flicker_offline"]
+for r in rows:
+    md.append(f"| {r['clip']} | {r['size']} | {r['model']} | {r['frames_out']} / {r['frames_in']} | {r['network']} | {r['size_changes']} | {r['mattes_per_second']:.1f} | "
+              f"{r['age_p50']:.0f}/{r['age_p95']:.0f} | {r['mean_iou']:.4f} | {r['min_iou']:.4f} | {r['flicker_live']:.6f} | {r['flicker_offline']:.6f} |")
+    csv.append(",".join(str(r[k]) for k in ["clip","size","model","frames_in","frames_out","network","size_changes","mattes_per_second","age_p50","age_p95","mean_iou","min_iou","flicker_live","flicker_offline"]))
+open(f"{out}/LiveMatteQuality.md", "w").write("\n".join(md) + "\n")
+open(f"{out}/LiveMatteQuality.csv", "w").write(f"# bench/live-quality.sh {frames}\n# {machine}\n" + "\n".join(csv) + "\n")
+print("\n".join(md))
+PY
