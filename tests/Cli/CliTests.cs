@@ -179,12 +179,12 @@ public class CliTests
     }
 
     [Fact]
-    public void Live_without_model_options_takes_our_students_int8_form_and_chooses_its_size()
+    public void Live_without_model_options_takes_the_form_the_eval_figures_allow_and_chooses_its_size()
     {
         var (code, _, err) = Run("-i", "testsrc", "--frames", "45", "--realtime", "-o", "null", "--stats-warmup", "0");
         Assert.True(code == 0, err);
-        Assert.Contains("model      stream_matte_student_r18x05_int8.onnx", err);
-        Assert.Contains("the fastest form that keeps quality on the `stream-matte eval` figures", err);
+        // The committed figures refuse the ImageNet-initialised student's int8 form (0.025 IoU lost): fp32 runs live.
+        Assert.Contains("model      stream_matte_student_r18x05.onnx", err);
         Assert.Contains("network size auto: largest of [512, 448, 384, 320, 256, 192]", err);
 
         (code, _, err) = Run("-i", "testsrc", "--frames", "3", "-o", "null", "--model-size", "big");
