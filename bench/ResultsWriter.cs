@@ -34,7 +34,7 @@ internal static class ResultsWriter
         $"# {suite}\n\n" +
         $"Reproduce: `{command}`\n\n" +
         $"Machine: {Machine()}\n\n" +
-        "ONNX Runtime: 1.30.0 (onnxruntime-node's libonnxruntime), CPUExecutionProvider, 2 intra-op threads, unless a column says otherwise.\n" +
+        $"ONNX Runtime: 1.30.0 ({StreamMatte.Models.Onnx.OrtRuntime.BuiltWithPackage}'s libonnxruntime, through its .NET API), CPUExecutionProvider, 2 intra-op threads, unless a column says otherwise.\n" +
         "What each row measures is in bench/results/README.md. Mean is per operation (one frame unless the row says otherwise).\n\n";
 
     public static string Machine()

@@ -11,7 +11,8 @@ rounds=${1:-5}; runs=${2:-10}; before=${3:-8448e0e}
 out=bench/results; mkdir -p "$out"
 tree=/tmp/stream-matte-before-$before
 if [ ! -f "$tree/src/Cli/bin/Release/net10.0/stream-matte.dll" ]; then
-  [ -d "$tree" ] || git worktree add --detach "$tree" "$before" >/dev/null
+  # A plain export of that commit (not a git worktree: nothing is registered in the repository).
+  [ -d "$tree" ] || { mkdir -p "$tree" && git archive "$before" | tar -x -C "$tree"; }
   (cd "$tree" && ./setup.sh >/dev/null)   # the old set-up: npm's library into its .cache/, and a Release build
 fi
 models=(stream_matte_student_r18x05 stream_matte_student_r18x05_int8 rvm_mobilenetv3_fp32 selfie_segmentation_256)

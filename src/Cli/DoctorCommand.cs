@@ -68,7 +68,7 @@ internal static class DoctorCommand
                         string reason = e is ExecutionProviderUnavailableException u ? u.Attempts[0].FailureReason ?? e.Message : e.Message;
                         if (device == ExecutionDevice.Cpu) Fail($"the CPU provider does not start: {CommandLine.FirstLine(reason)}", "re-run ./setup.sh (it restores and builds again)");
                         else if (!compiled.Contains(provider))
-                            Warn($"{provider} is not compiled into {runtime.Package}", "./setup.sh without --cpu-only restores Microsoft.ML.OnnxRuntime.Gpu.Linux, which has CUDA and TensorRT");
+                            Warn($"{provider} is not compiled into {runtime.Package}", "./setup.sh without OnnxRuntimePackage=cpu restores Microsoft.ML.OnnxRuntime.Gpu.Linux, which has CUDA and TensorRT");
                         else Warn($"{provider} does not start here: {CommandLine.FirstLine(reason)}",
                             device == ExecutionDevice.Cuda
                                 ? "CUDA needs an NVIDIA GPU with CUDA 13 and cuDNN 9 on the library path (e.g. NVIDIA's cuda-runtime-13 and cudnn9-cuda-13 packages); the CPU is used otherwise"

@@ -56,7 +56,7 @@ public static class ExecutionProviders
     internal static string Advice(ExecutionDevice device, OrtRuntime runtime) => device switch
     {
         ExecutionDevice.Cuda or ExecutionDevice.TensorRt when !runtime.CompiledProviders().Contains(OrtName(device)) =>
-            $" {OrtName(device)} is not in this ONNX Runtime ({runtime.Package}); the default build (Microsoft.ML.OnnxRuntime.Gpu.Linux) has it: ./setup.sh without --cpu-only.",
+            $" {OrtName(device)} is not in this ONNX Runtime ({runtime.Package}); the default build (Microsoft.ML.OnnxRuntime.Gpu.Linux) has it: run ./setup.sh without OnnxRuntimePackage=cpu.",
         ExecutionDevice.Cuda =>
             " CUDA needs an NVIDIA GPU with CUDA 13 (libcudart.so.13, libcublas(Lt).so.13, libcurand.so.10) and cuDNN 9 (libcudnn.so.9) on the library path.",
         ExecutionDevice.TensorRt =>
