@@ -57,9 +57,6 @@ public sealed class MattingPipeline
         _source = source;
         _sink = sink;
         Settings = settings ?? new PipelineSettings();
-        // A still picture has no next frame to confirm a person in: its people are numbered at once.
-        if (Settings.People is { ConfirmFrames: > 1 } perPerson && source.Format.FrameCount == 1)
-            Settings = Settings with { People = perPerson with { ConfirmFrames = 1 } };
         Mode = Settings.Mode ?? (source.IsLive ? PipelineMode.Live : PipelineMode.Offline);
         var format = source.Format;
         FrameSize = (format.Width, format.Height);
