@@ -37,8 +37,11 @@ else
 fi
 
 frames_of() { ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$1" | tr -d ','; }
-psnr_of() { # average and minimum over frames, RGB
-  ffmpeg -hide_banner -nostdin -i "$1" -i "$2" -lavfi "[0:v][1:v]psnr=stats_file=$work/psnr.log" -f null - 2>&1 | grep -o 'average:[^ ]* min:[^ ]*' | sed -E 's/average:([^ ]*) min:([^ ]*)/\1 \2/'
+psnr_of() { # average and minimum over frames, RGB, frame n of one against frame n of the other
+  # setpts=N: pair the frames by their order, not their timestamps. Matroska keeps milliseconds, and a merged part's
+  # timestamps start at the previous parts' rounded duration, so some differ from a single run's by 1 ms (2.733 s
+  # against 2.734 s at 15 fps); psnr's timestamp sync would then compare a frame with its neighbour.
+  ffmpeg -hide_banner -nostdin -i "$1" -i "$2" -lavfi "[0:v]setpts=N[a];[1:v]setpts=N[b];[a][b]psnr=stats_file=$work/psnr.log" -f null - 2>&1 | grep -o 'average:[^ ]* min:[^ ]*' | sed -E 's/average:([^ ]*) min:([^ ]*)/\1 \2/'
 }
 now() { date +%s.%N; }
 
@@ -49,16 +52,18 @@ csv=$out/JobChunks.csv
   echo
   echo "Reproduce: \`bench/job-chunks.sh\`"
   echo
-  echo "Machine: $machine. The CPU was shared with a training run in the background while this ran: wall times are indicative."
+  echo "Machine: $machine. Load average (1 min) when it started: $(cut -d' ' -f1 /proc/loadavg) (wall times mean something only on an otherwise idle machine)."
   echo
   echo "Command: \`FRAMES=$frames bench/job-chunks.sh\` ($([ "$frames" = 0 ] && echo "whole clips" || echo "the first $frames frames of each clip, \`--frames $frames\`"))."
   echo
   echo "Per clip: a single run, and a 3-chunk job (\`job plan --chunks 3\`, default warm-up of 30 frames; the 3 chunks as 3 processes"
   echo "started together; \`job merge\`), both with the default model and settings, written as lossless FFV1 so the PSNR shows what"
-  echo "chunking changes in the pictures and not an encoder's. PSNR over all frames (RGB), and the worst frame's. On 2 cores the job"
+  echo "chunking changes in the pictures and not an encoder's. PSNR over all frames (RGB, frame n against frame n), and the worst frame's (inf: identical). On 2 cores the job"
   echo "cannot be faster than the cores allow: a single run already keeps both busy, so the 3 processes share the same 2 cores"
   echo "(speed-up bounded by 2 cores / what one run leaves idle, here close to 1x) and each chunk also decodes and processes its"
-  echo "warm-up; with one chunk per machine or GPU the chunks' wall time is what counts."
+  echo "warm-up (at 120 frames in 3 chunks, 2 × 30 warm-up frames are 50 % more frames than a single run decodes and mattes; over a"
+  echo "whole film it is a few frames per chunk), and each process starts up on its own (model, JIT). With one chunk per machine or GPU the"
+  echo "chunks' wall time is what counts: about a third of the single run's plus the warm-up and start-up."
   echo
   echo "| clip | input frames | single run frames | job frames | equal | PSNR avg dB | PSNR min dB | single run s | job s (3 processes) | job / single |"
   echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
