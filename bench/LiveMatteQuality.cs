@@ -37,7 +37,7 @@ internal static class LiveMatteQuality
 
         // Live, as the command runs it: the session made on a lowered thread, so its workers are lowered too.
         IMattingModel? liveModel = null;
-        var opener = new Thread(() => { ThreadNice.LowerCurrentThread(new PipelineSettings().LiveNetworkNice); liveModel = ModelCatalog.Open(modelPath, session); });
+        var opener = new Thread(() => { new PipelineSettings().LiveNetworkPriority.ApplyToCurrentThread(); liveModel = ModelCatalog.Open(modelPath, session); });
         opener.Start();
         opener.Join();
         var live = new KeepingSink();

@@ -52,7 +52,7 @@ internal static class Options
     public static readonly Option<string?> InstanceOutput = new("--instance-output") { Description = "Folder for each person's matte per frame, DIR/person_ID/FRAME.png (8-bit, full size), for post-production" };
     public static readonly Option<int> InstanceEvery = new("--instance-every") { Description = "Run the instance network every N frames (the people carry over in between; saves CPU live)", DefaultValueFactory = _ => 1 };
 
-    public static readonly Option<int> NetworkNice = new("--network-nice") { Description = "Live: run the network this many nice steps below the frame path (0-19), so the frames keep the camera's rate on shared cores and the matte's refresh rate is what gives", DefaultValueFactory = _ => 5 };
+    public static readonly Option<string> NetworkPriorityOption = new("--network-priority") { Description = "Live: how the network gives way to the frames, so they keep the camera's rate on shared cores and the matte's refresh rate is what gives: idle (only CPU time the frames leave, SCHED_IDLE) or a nice value 0-19 (a share by weight; for a machine busy with other programs)", DefaultValueFactory = _ => "idle" };
     public static readonly Option<int> StatsWarmup = new("--stats-warmup") { Description = "Frames left out of the timing statistics at start (JIT, first inferences)", DefaultValueFactory = _ => 30 };
 
     /// <summary>The options of the main command, in --help order.</summary>
@@ -60,6 +60,6 @@ internal static class Options
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
         MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
-        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, NetworkNice, StatsWarmup,
+        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, NetworkPriorityOption, StatsWarmup,
     ];
 }

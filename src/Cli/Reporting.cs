@@ -76,7 +76,10 @@ internal static class Reporting
             : $" latency {l50:0}/{l95:0} ms (+{a50:0}/{a95:0} beyond inference)");
         if (pipeline.MatteRefresh is { } refresh)
         {
-            text.Append($" | network {pipeline.NetworkSizeText}, matte {refresh.PerSecond:0.0}/s");
+            double rate = refresh.PerSecond;   // NaN until the network has run twice
+            text.Append(double.IsNaN(rate)
+                ? $" | network {pipeline.NetworkSizeText}, matte: first network runs ({refresh.Count} so far)"
+                : $" | network {pipeline.NetworkSizeText}, matte {rate:0.0}/s");
             var (g50, g95, _) = pipeline.MatteAge!.Percentiles();
             if (!double.IsNaN(g50)) text.Append($", age {g50:0}/{g95:0} frames");
         }
@@ -84,11 +87,18 @@ internal static class Reporting
         return text.ToString();
     }
 
+    /// <summary>" (at preprocess 3, matte 4)": where live frames were dropped (a stage still busy with the frame before, or at matte: no matte yet), or "".</summary>
+    private static string DropsByStage(MattingPipeline pipeline)
+    {
+        var parts = pipeline.Stages.Where(s => s.Dropped > 0).Select(s => $"{s.Name} {s.Dropped}").ToList();
+        return parts.Count == 0 ? "" : $" (at {string.Join(", ", parts)})";
+    }
+
     public static void PrintSummary(MattingPipeline pipeline, PipelineSummary summary, string output)
     {
         var e = Console.Error;
         e.WriteLine($"{(summary.Stopped ? "stopped" : "done")}: {summary.FramesOut} of {summary.FramesIn} frames in {summary.Elapsed.TotalSeconds:0.0} s " +
-                    $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped" : "")} → {output}");
+                    $"({summary.FramesPerSecond:0.0} fps){(pipeline.Mode == PipelineMode.Live ? $", {summary.FramesDropped} dropped{DropsByStage(pipeline)}" : "")} → {output}");
         if (pipeline.PeopleTracker is { } tracker)
             e.WriteLine($"people: {tracker.Identities} numbered over {tracker.Frames} frame{(tracker.Frames == 1 ? "" : "s")} the instance network ran on, {tracker.Switches} likely identity switch{(tracker.Switches == 1 ? "" : "es")} (a new number where a lost person was; {100.0 * tracker.Switches / Math.Max(1, tracker.Frames):F1} per 100 frames)");
         if (pipeline.MatteRefresh is { } refresh)

@@ -31,7 +31,7 @@ internal static class RunCommand
         bool transparent = settings.Composite.Background is Background.Transparent;
 
         using var source = chunk is null ? OpenSource(input, parse) : OpenChunkSource(input, parse, chunk);
-        using var model = OpenModel(parse, source.IsLive, settings.LiveNetworkNice, out string? modelChoice);
+        using var model = OpenModel(parse, source.IsLive, settings.LiveNetworkPriority, out string? modelChoice);
         using var peopleModel = settings.People is null ? null : OpenPeopleModel(parse);
         var sinks = new List<IFrameSink>();
         try
@@ -85,8 +85,7 @@ internal static class RunCommand
         int modelSize = autoSize ? autoLadder.Ladder.Max() : int.TryParse(sizeText, CultureInfo.InvariantCulture, out int fixedSize) ? fixedSize
             : throw new ArgumentException($"--model-size must be auto or a number of pixels, got '{sizeText}'");
         if (modelSize is < 64 or > 4096) throw new ArgumentException($"--model-size must be auto or between 64 and 4096 pixels, got {modelSize}");
-        int nice = parse.GetValue(Options.NetworkNice);
-        if (nice is < 0 or > 19) throw new ArgumentException($"--network-nice must be between 0 and 19, got {nice}");
+        var networkPriority = NetworkPriority.Parse(parse.GetValue(Options.NetworkPriorityOption) ?? "idle");
         int blur = parse.GetValue(Options.Blur);
         if (blur < 1) throw new ArgumentException($"--blur must be at least 1 pixel, got {blur}");
         var upsampling = (parse.GetValue(Options.UpsamplingOption) ?? "guided").ToLowerInvariant() switch
@@ -99,7 +98,7 @@ internal static class RunCommand
         {
             InferenceLongSide = modelSize,
             AutoModelSize = autoSize ? autoLadder : null,
-            LiveNetworkNice = nice,
+            LiveNetworkPriority = networkPriority,
             Upsampling = upsampling,
             Smoothing = new SmoothingSettings((float)smoothing),
             Composite = new CompositeSettings(Background.Parse(parse.GetValue(Options.Background) ?? "blur", blur), parse.GetValue(Options.Decontaminate), (float)wrap),
@@ -212,7 +211,7 @@ internal static class RunCommand
     /// committed <c>stream-matte eval</c> figures (<see cref="FasterForms"/>; our student: int8). Live, the session
     /// is created on a thread of lowered priority, so ONNX Runtime's worker threads (made with the session) inherit it.
     /// </summary>
-    private static IMattingModel OpenModel(ParseResult parse, bool live, int nice, out string? choice)
+    private static IMattingModel OpenModel(ParseResult parse, bool live, NetworkPriority priority, out string? choice)
     {
         string? modelsDir = parse.GetValue(Options.ModelsDir);
         var settings = Session(parse);
@@ -232,16 +231,16 @@ internal static class RunCommand
             }
         }
         string chosen = name;
-        return live ? OnLowerPriorityThread(nice, () => ModelCatalog.Open(chosen, settings, modelsDir)) : ModelCatalog.Open(chosen, settings, modelsDir);
+        return live ? OnLowerPriorityThread(priority, () => ModelCatalog.Open(chosen, settings, modelsDir)) : ModelCatalog.Open(chosen, settings, modelsDir);
     }
 
-    private static T OnLowerPriorityThread<T>(int nice, Func<T> work) where T : class
+    private static T OnLowerPriorityThread<T>(NetworkPriority priority, Func<T> work) where T : class
     {
         T? result = null;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
         var thread = new Thread(() =>
         {
-            ThreadNice.LowerCurrentThread(nice);
+            priority.ApplyToCurrentThread();
             try { result = work(); }
             catch (Exception e) { error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
         }) { Name = "open model (lower priority)" };
@@ -260,7 +259,7 @@ internal static class RunCommand
         e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? (n == 1 ? ", a still picture (1 frame)" : $", {n} frames") : "")}");
         bool live = pipeline.Mode == PipelineMode.Live;
         e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(live
-            ? $" (frames at the source's rate; the network runs beside them on the newest frame{(s.LiveNetworkNice > 0 ? $", {s.LiveNetworkNice} nice steps lower" : "")}, each frame gets the newest matte, fitted to its own edges; a slow frame path drops frames, counted)"
+            ? $" (frames at the source's rate; the network runs beside them on the newest frame, at priority {s.LiveNetworkPriority}, each frame gets the newest matte, fitted to its own edges; a slow frame path drops frames, counted)"
             : " (every frame its own matte, in order, double-buffered)")}");
         e.WriteLine($"model      {model.Name} ({model.Family}){(modelChoice is null ? "" : $" — {modelChoice}")}");
         string sizing = pipeline.SizeController is { } auto

@@ -96,6 +96,7 @@ public sealed class MattingPipeline
             _liveMatte = new LatestMatteStage(_context, board);
             SizeController = LiveSizeController(format);
             _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System);
+            _network.ConfigureFirstSize(WorkingSize.Width, WorkingSize.Height);
             matteSource = _liveMatte;
         }
         else matteSource = _inference = new InferenceStage(_context);

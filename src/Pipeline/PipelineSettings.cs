@@ -63,11 +63,11 @@ public sealed record PipelineSettings
     public double SceneCutThreshold { get; init; } = 0.16;
 
     /// <summary>
-    /// Live: how much lower than the frame path the network's thread runs (Linux nice steps, 0..19; 0 = the same).
-    /// On one or two shared cores the frame path then gets the CPU first and keeps the camera's rate, and the network
-    /// takes what is left: its pace (the matte's refresh rate) is what gives, not the frames.
+    /// Live: how the network's threads give way to the frame path (<see cref="NetworkPriority"/>; default idle). On one
+    /// or two shared cores the frame path then gets the CPU first and keeps the camera's rate, and the network takes
+    /// what is left: its pace (the matte's refresh rate) is what gives, not the frames.
     /// </summary>
-    public int LiveNetworkNice { get; init; } = 5;
+    public NetworkPriority LiveNetworkPriority { get; init; } = NetworkPriority.Idle;
 
     /// <summary>
     /// The first frames of a run are left out of the timing statistics (JIT compilation and the runtime's first

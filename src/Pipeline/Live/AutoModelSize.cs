@@ -14,6 +14,9 @@ public sealed record AutoModelSize
     /// <summary>The budget of one network run, in source frame intervals.</summary>
     public double FramesPerMatte { get; init; } = 2;
 
+    /// <summary>Judged runs of the start-up, during which the size climbs straight to what the newest runs predict to fit (see <see cref="ModelSizeController.WarmingUp"/>).</summary>
+    public int WarmUpRuns { get; init; } = 30;
+
     /// <summary>Runs right after a size change that are not judged (the first runs at a new size pay for caches and allocation).</summary>
     public int SettleRuns { get; init; } = 2;
 

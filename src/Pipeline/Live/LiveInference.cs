@@ -43,17 +43,12 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
 
     private void Run()
     {
-        PriorityProblem = ThreadNice.LowerCurrentThread(context.Settings.LiveNetworkNice);
+        PriorityProblem = context.Settings.LiveNetworkPriority.ApplyToCurrentThread();
         var model = context.Model;
         while (input.TakeNewest() is { } picture)
         {
             var image = AtNetworkSize(picture.Image);
-            if (PictureSize != (image.Width, image.Height))
-            {
-                model.Configure(image.Width, image.Height);   // set-up of a new size: tensors, bindings, a probe run
-                PictureSize = (image.Width, image.Height);
-                _sizeText = model.InputSize == PictureSize ? $"{image.Width}x{image.Height}" : $"{image.Width}x{image.Height} (network {model.InputSize.Width}x{model.InputSize.Height})";
-            }
+            if (PictureSize != (image.Width, image.Height)) ConfigureFor(image.Width, image.Height);
             if (picture.Scene != _scene)
             {
                 if (_scene >= 0) model.ResetState();
@@ -77,6 +72,25 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
                 SizeChanged?.Invoke($"model size {from} → {LongSide}: inference p50 {sizes.MedianMs:0} ms {(LongSide < from ? "over" : "well under")} the {sizes.BudgetMs:0} ms budget");
             }
         }
+    }
+
+    /// <summary>
+    /// Sets the model up for the first network size before any frame comes (the pipeline calls it while it is built),
+    /// so that the first picture is run at once: until the first matte every frame is dropped.
+    /// </summary>
+    public void ConfigureFirstSize(int workingWidth, int workingHeight)
+    {
+        var (w, h) = PipelineSettings.SizeForLongSide(LongSide, workingWidth, workingHeight);
+        ConfigureFor(w, h);
+    }
+
+    /// <summary>Set-up of a new size: tensors, bindings, a probe run.</summary>
+    private void ConfigureFor(int width, int height)
+    {
+        var model = context.Model;
+        model.Configure(width, height);
+        PictureSize = (width, height);
+        _sizeText = model.InputSize == PictureSize ? $"{width}x{height}" : $"{width}x{height} (network {model.InputSize.Width}x{model.InputSize.Height})";
     }
 
     /// <summary>The working picture, or a copy shrunk to the chosen long side (buffers made once per size).</summary>

@@ -3,8 +3,9 @@ namespace StreamMatte.Pipeline.Live;
 /// <summary>
 /// Picks the network's size for live mode from measured inference times: fed each run's time (<see cref="Record"/>),
 /// it keeps the largest size of the ladder whose median run fits the budget (<see cref="AutoModelSize.FramesPerMatte"/>
-/// frame intervals). It starts at the largest, steps down as soon as a size is clearly too slow (warm-up) or its
-/// window's median is over the budget (load rose), and steps up again when the next larger size is predicted to fit
+/// frame intervals). It starts at the smallest and climbs straight to the size predicted to fit (<see cref="WarmingUp"/>),
+/// steps down as soon as a size is clearly too slow or its window's median is over the budget (load rose), straight to
+/// the largest size predicted to fit, and steps up again one size at a time when the next larger size is predicted to fit
 /// with a margin, after a wait that doubles each time such a try fails (so a size on the edge is not flipped every
 /// second). It knows no clock: every decision follows from the times it is given, so tests feed it made-up times.
 /// Allocation-free after construction.
@@ -20,6 +21,7 @@ public sealed class ModelSizeController
     private int _runsAtRung;        // judged runs since the last change
     private int _retryAfter;        // runs to wait before trying a larger size
     private bool _trying;           // the current size was reached by stepping up and has not yet proven itself
+    private int _warmUpRuns;        // judged runs so far in the warm-up
 
     public ModelSizeController(AutoModelSize settings, double frameRate)
     {
@@ -32,7 +34,16 @@ public sealed class ModelSizeController
         BudgetMs = settings.FramesPerMatte * 1000.0 / (frameRate > 0 ? frameRate : 30);
         _settle = settings.SettleRuns;
         _retryAfter = settings.RetryAfterRuns;
+        _rung = _ladder.Length - 1;   // warm-up starts at the smallest size: the first matte comes soonest
     }
+
+    /// <summary>
+    /// Start-up (the first <see cref="AutoModelSize.WarmUpRuns"/> judged runs): from the smallest size, once a few runs
+    /// are measured, straight to the largest size predicted to fit the budget, and again from there as the runs get
+    /// quicker; it ends early at the first size clearly over the budget (stepped down from). Until the first matte
+    /// every frame is dropped, so the warm-up begins where a run is quickest instead of where it is slowest.
+    /// </summary>
+    public bool WarmingUp { get; private set; } = true;
 
     /// <summary>The long side the next run should use.</summary>
     public int LongSide => _ladder[_rung];
@@ -65,7 +76,22 @@ public sealed class ModelSizeController
         MedianMs = Median();
         bool full = _count == _window.Length;
         double limit = full ? BudgetMs : BudgetMs * _settings.EarlyOverrun;
-        if (MedianMs > limit) return StepDown();
+        if (MedianMs > limit)
+        {
+            if (_rung < _ladder.Length - 1) WarmingUp = false;   // too slow at the smallest size: the warm-up goes on
+            return StepDown();
+        }
+        if (WarmingUp)
+        {
+            if (++_warmUpRuns >= _settings.WarmUpRuns) WarmingUp = false;
+            // From the newest runs (the first runs of a process are slow: JIT, caches), against the budget itself, not
+            // the step-up margin: from a small size the prediction overestimates a larger one (a run's fixed costs do
+            // not grow with the pixels), and a size found too slow is left on a full window.
+            double recent = RecentMedian(_settings.FirstJudgement);
+            if (recent > BudgetMs) return false;   // over, but not clearly: a full window decides
+            int target = LargestPredictedToFit(recent, BudgetMs);
+            return target < _rung && Change(target);
+        }
         if (!full) return false;
         if (_trying)
         {
@@ -90,7 +116,33 @@ public sealed class ModelSizeController
             Restart();   // already the smallest: nothing left to give, judge afresh
             return false;
         }
-        return Change(_rung + 1);
+        // Straight to the largest smaller size predicted to fit: when the load jumps, the current size may be several
+        // rungs too slow, and stepping one rung at a time would leave the matte stale for seconds.
+        // The prediction starts from the newest runs: the window may still hold runs from before the load changed.
+        double recent = RecentMedian(_settings.FirstJudgement);
+        int rung = _rung + 1;
+        while (rung < _ladder.Length - 1 && Predicted(recent, rung) > BudgetMs) rung++;
+        return Change(rung);
+    }
+
+    /// <summary>The time a run at <paramref name="rung"/> is expected to take, given <paramref name="ms"/> at the current size (time ∝ pixels).</summary>
+    private double Predicted(double ms, int rung) => ms * _ladder[rung] * _ladder[rung] / ((double)_ladder[_rung] * _ladder[_rung]);
+
+    /// <summary>The largest size predicted, from <paramref name="current"/> ms at this size, to take at most <paramref name="limit"/> ms; or this one.</summary>
+    private int LargestPredictedToFit(double current, double limit)
+    {
+        for (int rung = 0; rung < _rung; rung++)
+            if (Predicted(current, rung) <= limit) return rung;
+        return _rung;
+    }
+
+    /// <summary>The median of the newest <paramref name="runs"/> runs of the window (all of them if it holds fewer).</summary>
+    private double RecentMedian(int runs)
+    {
+        int n = Math.Min(runs, _count);
+        for (int i = 0; i < n; i++) _sorted[i] = _window[(_next - 1 - i + _window.Length) % _window.Length];
+        Array.Sort(_sorted, 0, n);
+        return n % 2 == 1 ? _sorted[n / 2] : (_sorted[n / 2 - 1] + _sorted[n / 2]) / 2;
     }
 
     private bool Change(int rung)
