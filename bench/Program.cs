@@ -10,6 +10,7 @@ using StreamMatte.Bench;
 // BenchmarkDotNet's own output goes to BenchmarkDotNet.Artifacts/; each suite's table is then copied into
 // bench/results/<Suite>.md and .csv with the machine, provider and versions on top (ResultsWriter).
 if (args.Length > 1 && args[0] == "live-quality") return LiveMatteQuality.Run(args[1..]);   // a measuring tool, not a BenchmarkDotNet suite
+ResultsWriter.NoteLoad();
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))   // model names must not be cut short
     .AddExporter(MarkdownExporter.GitHub)

@@ -11,6 +11,18 @@ namespace StreamMatte.Bench;
 /// </summary>
 internal static class ResultsWriter
 {
+    /// <summary>The load average when the run began: on 2 cores, anything else running shows up in every figure.</summary>
+    private static readonly string LoadAtStart = ReadLoad();
+
+    /// <summary>Reads the load average now (call at start-up: the header reports the load the suites began under).</summary>
+    public static void NoteLoad() => _ = LoadAtStart;
+
+    private static string ReadLoad()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+
     public static void Publish(IEnumerable<Summary> summaries, string arguments)
     {
         string results = Path.Combine(Paths.RepositoryRoot(), "bench", "results");
@@ -47,6 +59,6 @@ internal static class ResultsWriter
         catch (IOException) { }
         return $"{cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
                $"AVX2 {(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "yes" : "no")}, AVX-512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "yes" : "no")}, " +
-               $"measured {DateTime.UtcNow:yyyy-MM-dd}";
+               $"load average (1/5/15 min) at the start {LoadAtStart}, measured {DateTime.UtcNow:yyyy-MM-dd}";
     }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Model-only speed, before and after issue 19 (our hand-written C-API binding over npm's libonnxruntime 1.30.0 →
 # ONNX Runtime's own .NET API over NuGet's Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0), in one run: the commit before
-# the change is built in a temporary worktree, and both builds' `stream-matte bench` run in alternating rounds so that
-# the load of the machine hits both alike. Writes bench/results/EnginesBeforeAfter.md and .csv.
+# the change is built in a temporary worktree, and both builds' `stream-matte bench` (model only) and a whole offline
+# run (per stage) go in alternating rounds so that the load of the machine hits both alike. Writes bench/results/EnginesBeforeAfter.md and .csv.
 #   bench/engines-before-after.sh [ROUNDS] [RUNS_PER_ROUND] [BEFORE_COMMIT]
 # (from the repository root after ./setup.sh; needs ../shared/models and npm once, for the old build's library)
 set -euo pipefail
@@ -15,38 +15,79 @@ if [ ! -f "$tree/src/Cli/bin/Release/net10.0/stream-matte.dll" ]; then
   [ -d "$tree" ] || { mkdir -p "$tree" && git archive "$before" | tar -x -C "$tree"; }
   (cd "$tree" && ./setup.sh >/dev/null)   # the old set-up: npm's library into its .cache/, and a Release build
 fi
+clip=../shared/data/videos/talking_head_1080p.mp4   # the per-stage runs
 models=(stream_matte_student_r18x05 stream_matte_student_r18x05_int8 rvm_mobilenetv3_fp32 selfie_segmentation_256)
 args=(); for m in "${models[@]}"; do args+=(-m "$m"); done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 machine="$cpu, $(nproc) logical cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start, measured $(date -u +%F)"
+if [ -z "${REPORT_ONLY:-}" ]; then   # REPORT_ONLY=1: write the tables again from the last run's raw figures in /tmp
+echo "$machine" > /tmp/engines-machine.txt
 rm -f /tmp/engines-before.jsonl /tmp/engines-after.jsonl
 for size in 512x288 512x512; do
   for r in $(seq "$rounds"); do
-    for which in before after; do
+    order="before after"; [ $((r % 2)) = 0 ] && order="after before"   # ABBA: neither build always runs first
+    for which in $order; do
       dll=src/Cli/bin/Release/net10.0/stream-matte.dll; [ $which = before ] && dll=$tree/$dll
       dotnet "$dll" bench "${args[@]}" --size "$size" --runs "$runs" --threads 2 --device cpu --models-dir ../shared/models --json \
         | sed "s/^{/{\"round\":$r,/" >> /tmp/engines-$which.jsonl
     done
   done
 done
-/usr/bin/python3 - "$machine" "$rounds" "$runs" "$before" "$out" <<'PY'
-import json, sys, statistics
-machine, rounds, runs, before, out = sys.argv[1:]
+# Per stage: the whole offline pipeline on a real 1080p clip (decode → preprocess → infer → refine → composite →
+# output), the default model, written to null; each build's own stage table (p50 per stage, first 30 frames left out).
+
+rm -f /tmp/engines-stages-before.txt /tmp/engines-stages-after.txt
+for r in $(seq "$rounds"); do
+  order="before after"; [ $((r % 2)) = 0 ] && order="after before"
+  for which in $order; do
+    dll=src/Cli/bin/Release/net10.0/stream-matte.dll; [ $which = before ] && dll=$tree/$dll
+    echo "round $r" >> /tmp/engines-stages-$which.txt
+    dotnet "$dll" -i "$clip" -o null --frames 120 --threads 2 --device cpu --model "$PWD/models/stream_matte_student_r18x05.onnx" 2>&1 | sed -n '/^stage  /,$p' >> /tmp/engines-stages-$which.txt
+  done
+done
+else machine=$(cat /tmp/engines-machine.txt)
+fi
+/usr/bin/python3 - "$machine" "$rounds" "$runs" "$before" "$out" "$clip" <<'PY'
+import json, re, sys, statistics
+machine, rounds, runs, before, out, clip = sys.argv[1:]
 rows = {w: [json.loads(l) for l in open(f"/tmp/engines-{w}.jsonl") if l.strip()] for w in ("before", "after")}
 md = ["# Engines before and after (issue 19)", "", f"Reproduce: `bench/engines-before-after.sh {rounds} {runs} {before}`", "",
       f"Machine: {machine}", "",
       "**Model only** (prepare the tensor, run, read), CPUExecutionProvider, 2 threads. *before*: commit "
       f"{before}, our C-API binding over npm's onnxruntime-node 1.30.0 library; *after*: ONNX Runtime's .NET API "
       "(Microsoft.ML.OnnxRuntime.Managed 1.30.0) over Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0's library. "
-      f"{rounds} alternating rounds of {runs} runs each; the figure is the median of the rounds' p50.", "",
-      "| frame | model | before p50 ms | after p50 ms | after / before |", "| --- | --- | ---: | ---: | ---: |"]
+      f"{rounds} rounds of {runs} runs each, the two builds taking turns to go first; the figure is the median of the rounds' p50, "
+      "and the spread is the rounds' p50 range (this machine's speed drifts by more than 5 % between minutes).", "",
+      "| frame | model | before p50 ms (spread) | after p50 ms (spread) | after / before |", "| --- | --- | ---: | ---: | ---: |"]
+def spread(values):
+    return f"{min(values):.1f}–{max(values):.1f}"
 csv = ["frame,model,before_p50_ms,after_p50_ms,ratio"]
 for size in ("512x288", "512x512"):
     for model in dict.fromkeys(r["model"] for r in rows["before"] if r["size"] == size):
-        b = statistics.median(r["p50_ms"] for r in rows["before"] if r["size"] == size and r["model"] == model)
-        a = statistics.median(r["p50_ms"] for r in rows["after"] if r["size"] == size and r["model"] == model)
-        md.append(f"| {size} | {model} | {b:.1f} | {a:.1f} | {a / b:.3f} |")
+        bs = [r["p50_ms"] for r in rows["before"] if r["size"] == size and r["model"] == model]
+        as_ = [r["p50_ms"] for r in rows["after"] if r["size"] == size and r["model"] == model]
+        b, a = statistics.median(bs), statistics.median(as_)
+        md.append(f"| {size} | {model} | {b:.1f} ({spread(bs)}) | {a:.1f} ({spread(as_)}) | {a / b:.3f} |")
         csv.append(f"{size},{model},{b},{a},{a / b:.4f}")
+def stages(which):
+    """{stage: [p50 of each round]} from the stage tables of one build's runs."""
+    table = {}
+    for line in open(f"/tmp/engines-stages-{which}.txt"):
+        m = re.match(r"^(\S.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)$", line.rstrip())
+        if m: table.setdefault(m.group(1), []).append(float(m.group(2)))
+    return table
+sb, sa = stages("before"), stages("after")
+md += ["", f"**Per stage**: the offline pipeline on `{clip.split('/')[-1]}` (1920×1080, first 120 frames, default model and settings, "
+       "`-o null --threads 2 --device cpu`), each build's own stage table; the figure is the median over the rounds of each stage's p50. "
+       "The stages overlap (each runs on its own task), so a stage's time includes waiting for the cores the others use.", "",
+       "| stage | before p50 ms (spread) | after p50 ms (spread) | after / before |", "| --- | ---: | ---: | ---: |"]
+csv.append("")
+csv.append("stage,before_p50_ms,after_p50_ms,ratio")
+for stage in sb:
+    if stage not in sa: continue
+    b, a = statistics.median(sb[stage]), statistics.median(sa[stage])
+    md.append(f"| {stage} | {b:.1f} ({spread(sb[stage])}) | {a:.1f} ({spread(sa[stage])}) | " + (f"{a / b:.3f} |" if b > 0 else "— |"))
+    csv.append(f"{stage},{b},{a},{a / b:.4f}" if b > 0 else f"{stage},{b},{a},")
 open(f"{out}/EnginesBeforeAfter.md", "w").write("\n".join(md) + "\n")
 open(f"{out}/EnginesBeforeAfter.csv", "w").write("\n".join(csv) + "\n")
 print("\n".join(md))

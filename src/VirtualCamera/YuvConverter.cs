@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -23,14 +24,15 @@ public enum YuvFormat
 /// V = ((112R − 94G − 18B + 128) &gt;&gt; 8) + 128; chroma from the rounded mean of the 2 (4:2:2) or 2×2 (4:2:0)
 /// pixels it covers. The arithmetic runs in 16-bit SIMD lanes: Y's sum stays below 2¹⁶ unsigned and U/V's within
 /// ±2¹⁵, so no lane overflows and the result equals the scalar formula exactly. Row buffers are sized once per width.
-/// YUYV (the virtual camera's usual format, converted every frame) has a fused AVX2 row: 16 pixels per step, from
-/// the rgb24 bytes straight to the packed output.
+/// Every format has a fused AVX2 path (YUYV, the virtual camera's usual format, a row at a time; I420 and NV12 two
+/// rows at a time): 16 pixels per step, from the rgb24 bytes straight to the output. RGB → I420 at 1280×720: see
+/// bench/results/ImagingLibraryBenchmarks.md, beside OpenCV's cvtColor (which has no YUYV or NV12 from RGB).
 /// </summary>
 public sealed class YuvConverter
 {
     private ushort[] _r = [], _g = [], _b = [], _y = [];
 
-    /// <summary>The fused AVX2 YUYV row where the CPU has it; off only to test the portable path on such a CPU.</summary>
+    /// <summary>The fused AVX2 rows where the CPU has them; off only to test the portable path on such a CPU.</summary>
     internal bool UseAvx2 { get; init; } = Avx2.IsSupported;
     private short[] _cr = [], _cg = [], _cb = [], _u = [], _v = [];
 
@@ -89,6 +91,16 @@ public sealed class YuvConverter
                 }
                 continue;
             }
+            int planeY = w * h, chromaRow = y / 2;
+            if (UseAvx2)
+            {
+                if (format == YuvFormat.I420)
+                    Yuv420RowsAvx2(row0, row1, destination.Slice(y * w, 2 * w), destination.Slice(planeY + chromaRow * half, half),
+                        destination.Slice(planeY + half * (h / 2) + chromaRow * half, half), default, w);
+                else
+                    Yuv420RowsAvx2(row0, row1, destination.Slice(y * w, 2 * w), default, default, destination.Slice(planeY + chromaRow * w, w), w);
+                continue;
+            }
             for (int k = 0; k < 2; k++)
             {
                 Deinterleave(k == 0 ? row0 : row1, w);
@@ -98,7 +110,6 @@ public sealed class YuvConverter
             }
             ChromaQuads(row0, row1, half);
             Chroma(half);
-            int planeY = w * h, chromaRow = y / 2;
             if (format == YuvFormat.I420)
             {
                 var u = destination.Slice(planeY + chromaRow * half, half);
@@ -156,6 +167,83 @@ public sealed class YuvConverter
             dst[2 * x + 3] = (byte)(((112 * cr - 94 * cg - 18 * cb + 128) >> 8) + 128);
         }
     }
+
+    /// <summary>
+    /// Two rows of 4:2:0 (I420 when <paramref name="u"/> and <paramref name="v"/> are given, else NV12 into
+    /// <paramref name="uv"/>). Per 16 pixels of each row: R, G, B by byte shuffles, both rows' Y in 16-bit lanes,
+    /// narrowed to bytes together; each 32-bit lane then holds a horizontal pair, so the 2×2 sums are the two halves of
+    /// a lane from each row, and U and V come out of 32-bit lanes (8 quads) narrowed to bytes. The quads past the last
+    /// whole 16 use the scalar formula. Equal to the portable path exactly (same integer arithmetic, no lane overflows).
+    /// </summary>
+    private static void Yuv420RowsAvx2(ReadOnlySpan<byte> row0, ReadOnlySpan<byte> row1, Span<byte> luma, Span<byte> u, Span<byte> v, Span<byte> uv, int w)
+    {
+        ref byte s0 = ref MemoryMarshal.GetReference(row0);
+        ref byte s1 = ref MemoryMarshal.GetReference(row1);
+        ref byte y0 = ref MemoryMarshal.GetReference(luma);
+        bool planar = !u.IsEmpty;
+        var low16 = Vector256.Create(0xFFFF);
+        var c128 = Vector256.Create(128);
+        int x = 0;
+        for (; x + 16 <= w; x += 16)
+        {
+            Split(ref s0, 3 * x, out var r0, out var g0, out var b0);
+            Split(ref s1, 3 * x, out var r1, out var g1, out var b1);
+            var lumaBytes = Vector256.Narrow(Luma16(r0, g0, b0), Luma16(r1, g1, b1));   // row 0's 16, then row 1's
+            lumaBytes.GetLower().StoreUnsafe(ref y0, (nuint)x);
+            lumaBytes.GetUpper().StoreUnsafe(ref y0, (nuint)(w + x));
+            var cr = QuadMean(r0, r1, low16);
+            var cg = QuadMean(g0, g1, low16);
+            var cb = QuadMean(b0, b1, low16);
+            var cu = Avx2.ShiftRightArithmetic(cb * 112 - cr * 38 - cg * 74 + c128, 8) + c128;
+            var cv = Avx2.ShiftRightArithmetic(cr * 112 - cg * 94 - cb * 18 + c128, 8) + c128;
+            int q = x / 2;
+            if (planar)
+            {
+                // Narrowing truncates; every value is 0..255 here, so it is exact.
+                var bytes = Vector256.Narrow(Vector256.Narrow(cu, cv), Vector256<short>.Zero);   // u0..u7 v0..v7, then zeros
+                Unsafe.WriteUnaligned(ref u[q], bytes.AsUInt64().GetElement(0));
+                Unsafe.WriteUnaligned(ref v[q], bytes.AsUInt64().GetElement(1));
+            }
+            else
+                Vector256.Narrow(cu | Avx2.ShiftLeftLogical(cv, 8), Vector256<int>.Zero).GetLower().AsByte().StoreUnsafe(ref MemoryMarshal.GetReference(uv), (nuint)(2 * q));
+        }
+        for (; x < w; x += 2)
+        {
+            int i = 3 * x;
+            int cr = (row0[i] + row0[i + 3] + row1[i] + row1[i + 3] + 2) >> 2;
+            int cg = (row0[i + 1] + row0[i + 4] + row1[i + 1] + row1[i + 4] + 2) >> 2;
+            int cb = (row0[i + 2] + row0[i + 5] + row1[i + 2] + row1[i + 5] + 2) >> 2;
+            for (int k = 0; k < 2; k++)
+            {
+                luma[x + k] = (byte)(((66 * row0[i + 3 * k] + 129 * row0[i + 3 * k + 1] + 25 * row0[i + 3 * k + 2] + 128) >> 8) + 16);
+                luma[w + x + k] = (byte)(((66 * row1[i + 3 * k] + 129 * row1[i + 3 * k + 1] + 25 * row1[i + 3 * k + 2] + 128) >> 8) + 16);
+            }
+            byte cu = (byte)(((112 * cb - 38 * cr - 74 * cg + 128) >> 8) + 128), cv = (byte)(((112 * cr - 94 * cg - 18 * cb + 128) >> 8) + 128);
+            if (planar) { u[x / 2] = cu; v[x / 2] = cv; }
+            else { uv[x] = cu; uv[x + 1] = cv; }
+        }
+    }
+
+    /// <summary>R, G and B of the 16 rgb24 pixels at byte <paramref name="at"/>, widened to 16-bit lanes.</summary>
+    private static void Split(ref byte src, int at, out Vector256<short> r, out Vector256<short> g, out Vector256<short> b)
+    {
+        var v0 = Vector128.LoadUnsafe(ref src, (nuint)at);
+        var v1 = Vector128.LoadUnsafe(ref src, (nuint)(at + 16));
+        var v2 = Vector128.LoadUnsafe(ref src, (nuint)(at + 32));
+        r = Avx2.ConvertToVector256Int16(Channel(v0, v1, v2, 0));
+        g = Avx2.ConvertToVector256Int16(Channel(v0, v1, v2, 1));
+        b = Avx2.ConvertToVector256Int16(Channel(v0, v1, v2, 2));
+    }
+
+    /// <summary>Y of 16 pixels in 16-bit lanes (the sum stays below 2¹⁶ unsigned).</summary>
+    private static Vector256<ushort> Luma16(Vector256<short> r, Vector256<short> g, Vector256<short> b) =>
+        Avx2.Add(Avx2.ShiftRightLogical(Avx2.Add(Avx2.Add(Avx2.MultiplyLow(r, Vector256.Create((short)66)), Avx2.MultiplyLow(g, Vector256.Create((short)129))),
+            Avx2.Add(Avx2.MultiplyLow(b, Vector256.Create((short)25)), Vector256.Create((short)128))).AsUInt16(), 8), Vector256.Create((ushort)16));
+
+    /// <summary>The rounded mean of each 2×2 quad, one per 32-bit lane: a lane holds a horizontal pair of each row.</summary>
+    private static Vector256<int> QuadMean(Vector256<short> top, Vector256<short> bottom, Vector256<int> low16) =>
+        Avx2.ShiftRightArithmetic((top.AsInt32() & low16) + Avx2.ShiftRightLogical(top.AsInt32(), 16)
+            + (bottom.AsInt32() & low16) + Avx2.ShiftRightLogical(bottom.AsInt32(), 16) + Vector256.Create(2), 2);
 
     /// <summary>Channel <paramref name="c"/> of 16 rgb24 pixels held in three 16-byte vectors, in pixel order.</summary>
     private static Vector128<byte> Channel(Vector128<byte> v0, Vector128<byte> v1, Vector128<byte> v2, int c) =>

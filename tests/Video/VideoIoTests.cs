@@ -24,6 +24,16 @@ public class VideoIoTests
     }
 
     [Fact]
+    public void The_frame_pipes_to_and_from_ffmpeg_hold_a_mebibyte_not_the_default_64_KiB()
+    {
+        // Frames are megabytes: at 64 KiB each one crosses in about a hundred writes (bench/results/FramePipeBenchmarks.md).
+        if (!OperatingSystem.IsLinux()) return;
+        using var encoder = FfmpegProcess.Start(["-f", "rawvideo", "-pix_fmt", "gray", "-s", "16x16", "-i", "pipe:0", "-f", "null", "-"], redirectInput: true);
+        Assert.Equal(1 << 20, FfmpegProcess.PipeSize(encoder.StandardInput));
+        Assert.Equal(1 << 20, FfmpegProcess.PipeSize(encoder.StandardOutput));
+    }
+
+    [Fact]
     public void Lossless_round_trip_gives_back_every_frame_bit_identical()
     {
         string dir = TempDir();

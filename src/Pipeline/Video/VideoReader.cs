@@ -40,10 +40,9 @@ public sealed record VideoReaderOptions
 /// <para>
 /// Why not FFMpegCore's StreamPipeSink (probing does use FFMpegCore): its sink reads inside a callback on its own
 /// task, while the pipeline's source pulls one pooled frame at a time, and our truncation, stall and Ctrl-C
-/// handling is built and tested on this pipe. Speed does not decide it either way: 60 frames of 720p rgb24, transport
-/// only, took 604 ms through this pipe (ffprobe run included) and 571 ms through FFMpegCore's, within the noise of a
-/// loaded machine (bench/results/FramePipeBenchmarks.md). Moving onto FFMpegCore's process handling with a pipe
-/// sink that hands its stream to <see cref="ReadFrame"/> is open work (issue 19).
+/// handling is built and tested on this pipe. And this pipe is faster: 60 frames of 720p rgb24, transport only, took
+/// 287.7 ms through it (with the pipe widened to 1 MiB, see <see cref="FfmpegProcess"/>) against 357.9 ms through
+/// FFMpegCore's, on a quiet machine (bench/results/FramePipeBenchmarks.md).
 /// </para>
 /// </summary>
 public sealed class VideoReader : IDisposable
