@@ -20,7 +20,11 @@ models=(stream_matte_student_r18x05 stream_matte_student_r18x05_int8 rvm_mobilen
 args=(); for m in "${models[@]}"; do args+=(-m "$m"); done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 machine="$cpu, $(nproc) logical cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start, measured $(date -u +%F)"
-if [ -z "${REPORT_ONLY:-}" ]; then   # REPORT_ONLY=1: write the tables again from the last run's raw figures in /tmp
+# REPORT_ONLY=1: write the tables again from the last run's raw figures in /tmp. STAGE_ROUNDS=N: the per-stage part
+# only, N rounds (the model-only figures are the last run's), for the noisier per-stage table.
+stage_rounds=${STAGE_ROUNDS:-$rounds}
+if [ -z "${REPORT_ONLY:-}" ]; then
+if [ -z "${STAGE_ROUNDS:-}" ]; then
 echo "$machine" > /tmp/engines-machine.txt
 rm -f /tmp/engines-before.jsonl /tmp/engines-after.jsonl
 for size in 512x288 512x512; do
@@ -33,11 +37,13 @@ for size in 512x288 512x512; do
     done
   done
 done
+fi
+echo "$machine" > /tmp/engines-stages-machine.txt
 # Per stage: the whole offline pipeline on a real 1080p clip (decode → preprocess → infer → refine → composite →
 # output), the default model, written to null; each build's own stage table (p50 per stage, first 30 frames left out).
 
 rm -f /tmp/engines-stages-before.txt /tmp/engines-stages-after.txt
-for r in $(seq "$rounds"); do
+for r in $(seq "$stage_rounds"); do
   order="before after"; [ $((r % 2)) = 0 ] && order="after before"
   for which in $order; do
     dll=src/Cli/bin/Release/net10.0/stream-matte.dll; [ $which = before ] && dll=$tree/$dll
@@ -45,13 +51,14 @@ for r in $(seq "$rounds"); do
     dotnet "$dll" -i "$clip" -o null --frames 120 --threads 2 --device cpu --model "$PWD/models/stream_matte_student_r18x05.onnx" 2>&1 | sed -n '/^stage  /,$p' >> /tmp/engines-stages-$which.txt
   done
 done
-else machine=$(cat /tmp/engines-machine.txt)
 fi
-/usr/bin/python3 - "$machine" "$rounds" "$runs" "$before" "$out" "$clip" <<'PY'
+machine=$(cat /tmp/engines-machine.txt); stage_machine=$(cat /tmp/engines-stages-machine.txt 2>/dev/null || echo "$machine")
+/usr/bin/python3 - "$machine" "$rounds" "$runs" "$before" "$out" "$clip" "$stage_rounds" "$stage_machine" <<'PY'
 import json, re, sys, statistics
-machine, rounds, runs, before, out, clip = sys.argv[1:]
+machine, rounds, runs, before, out, clip, stage_rounds, stage_machine = sys.argv[1:]
 rows = {w: [json.loads(l) for l in open(f"/tmp/engines-{w}.jsonl") if l.strip()] for w in ("before", "after")}
-md = ["# Engines before and after (issue 19)", "", f"Reproduce: `bench/engines-before-after.sh {rounds} {runs} {before}`", "",
+md = ["# Engines before and after (issue 19)", "", f"Reproduce: `bench/engines-before-after.sh {rounds} {runs} {before}`"
+      + ("" if stage_rounds == rounds else f", then the per-stage part again: `STAGE_ROUNDS={stage_rounds} bench/engines-before-after.sh {rounds} {runs} {before}`"), "",
       f"Machine: {machine}", "",
       "**Model only** (prepare the tensor, run, read), CPUExecutionProvider, 2 threads. *before*: commit "
       f"{before}, our C-API binding over npm's onnxruntime-node 1.30.0 library; *after*: ONNX Runtime's .NET API "
@@ -78,7 +85,8 @@ def stages(which):
     return table
 sb, sa = stages("before"), stages("after")
 md += ["", f"**Per stage**: the offline pipeline on `{clip.split('/')[-1]}` (1920×1080, first 120 frames, default model and settings, "
-       "`-o null --threads 2 --device cpu`), each build's own stage table; the figure is the median over the rounds of each stage's p50. "
+       f"`-o null --threads 2 --device cpu`), each build's own stage table, {stage_rounds} rounds taking turns to go first "
+       f"(machine: {stage_machine}); the figure is the median over the rounds of each stage's p50. "
        "The stages overlap (each runs on its own task), so a stage's time includes waiting for the cores the others use.", "",
        "| stage | before p50 ms (spread) | after p50 ms (spread) | after / before |", "| --- | ---: | ---: | ---: |"]
 csv.append("")

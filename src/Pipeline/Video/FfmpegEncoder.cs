@@ -10,8 +10,8 @@ public enum RawPixelFormat { Rgb24, Rgba, Gray }
 /// <para>
 /// Not FFMpegCore's RawVideoPipeSource: that one pulls frames from an enumerator on its own task, where the output
 /// stage pushes a pooled frame and must have it written before returning it to the pool. But our stdin pipe is not
-/// faster: 60 frames of 720p rgb24, transport only, took 596.8 ms here (std dev 150 ms, the pipe widened to 1 MiB)
-/// against 417.5 ms through FFMpegCore's, on a quiet machine (bench/results/FramePipeBenchmarks.md). Moving onto
+/// faster: 60 frames of 720p rgb24, transport only, took 564.7 ± 34.8 ms here (the pipe widened to 1 MiB) against
+/// 455.7 ± 34.3 ms through FFMpegCore's, on a quiet machine, 15 iterations (bench/results/FramePipeBenchmarks.md). Moving onto
 /// FFMpegCore's process handling with a pipe source that hands its stream to <see cref="Write"/> is open work (issue 19).
 /// </para>
 /// </summary>

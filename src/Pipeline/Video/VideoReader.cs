@@ -41,8 +41,8 @@ public sealed record VideoReaderOptions
 /// Why not FFMpegCore's StreamPipeSink (probing does use FFMpegCore): its sink reads inside a callback on its own
 /// task, while the pipeline's source pulls one pooled frame at a time, and our truncation, stall and Ctrl-C
 /// handling is built and tested on this pipe. And this pipe is faster: 60 frames of 720p rgb24, transport only, took
-/// 287.7 ms through it (with the pipe widened to 1 MiB, see <see cref="FfmpegProcess"/>) against 357.9 ms through
-/// FFMpegCore's, on a quiet machine (bench/results/FramePipeBenchmarks.md).
+/// 275.3 ± 17.3 ms through it (with the pipe widened to 1 MiB, see <see cref="FfmpegProcess"/>) against 323.9 ± 20.8 ms
+/// through FFMpegCore's, on a quiet machine, 15 iterations (bench/results/FramePipeBenchmarks.md).
 /// </para>
 /// </summary>
 public sealed class VideoReader : IDisposable
