@@ -127,31 +127,29 @@ public class ImagingLibraryBenchmarks
     public void ResizeOpenCv() => Cv2.Resize(_fullMat, _smallMat, new Size(512, 288), interpolation: InterpolationFlags.Area);
 
     [Benchmark(Description = "blur 256x144x4 r2 ×3: ours")]
-    public void BlurEstimateOurs()
-    {
-        Array.Copy(_estimate.Data, _estimateWork.Data, _estimate.Data.Length);
-        _box.Apply(_estimateWork, 2, passes: 3);
-    }
+    public void BlurEstimateOurs() => BlurOurs(_estimate, _estimateWork, 2);
 
     [Benchmark(Description = "blur 256x144x4 r2 ×3: OpenCV")]
-    public void BlurEstimateOpenCv()
-    {
-        _estimateMat.CopyTo(_estimateWorkMat);
-        for (int pass = 0; pass < 3; pass++) Cv2.Blur(_estimateWorkMat, _estimateWorkMat, new Size(5, 5), borderType: BorderTypes.Replicate);
-    }
+    public void BlurEstimateOpenCv() => BlurOpenCv(_estimateMat, _estimateWorkMat, 2);
 
     [Benchmark(Description = "blur 720p x3 r7 ×3: ours")]
-    public void BlurHdOurs()
-    {
-        Array.Copy(_hdFloat.Data, _hdFloatWork.Data, _hdFloat.Data.Length);
-        _box.Apply(_hdFloatWork, 7, passes: 3);
-    }
+    public void BlurHdOurs() => BlurOurs(_hdFloat, _hdFloatWork, 7);
 
     [Benchmark(Description = "blur 720p x3 r7 ×3: OpenCV")]
-    public void BlurHdOpenCv()
+    public void BlurHdOpenCv() => BlurOpenCv(_hdFloatMat, _hdFloatWorkMat, 7);
+
+    /// <summary>Three box passes of radius <paramref name="radius"/> over a fresh copy (the filters work in place).</summary>
+    private void BlurOurs(FloatImage source, FloatImage work, int radius)
     {
-        _hdFloatMat.CopyTo(_hdFloatWorkMat);
-        for (int pass = 0; pass < 3; pass++) Cv2.Blur(_hdFloatWorkMat, _hdFloatWorkMat, new Size(15, 15), borderType: BorderTypes.Replicate);
+        Array.Copy(source.Data, work.Data, source.Data.Length);
+        _box.Apply(work, radius, passes: 3);
+    }
+
+    private static void BlurOpenCv(Mat source, Mat work, int radius)
+    {
+        source.CopyTo(work);
+        var size = new Size(2 * radius + 1, 2 * radius + 1);
+        for (int pass = 0; pass < 3; pass++) Cv2.Blur(work, work, size, borderType: BorderTypes.Replicate);
     }
 
     [Benchmark(Description = "guided upsample 512x288→720p: ours")]

@@ -61,7 +61,9 @@ public sealed class MattingPipeline
         var format = source.Format;
         FrameSize = (format.Width, format.Height);
         WorkingSize = Settings.InferenceSize(format.Width, format.Height);
-        model.Configure(WorkingSize.Width, WorkingSize.Height);
+        // Live, the network's first size is set up below (LiveInference.ConfigureFirstSize): a probe run at the working
+        // size as well would only delay the first frame.
+        if (Mode == PipelineMode.Offline) model.Configure(WorkingSize.Width, WorkingSize.Height);
         _compositor = new Compositor(Settings.Composite);
         _compositor.Configure(format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
 

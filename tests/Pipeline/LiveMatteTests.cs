@@ -113,6 +113,7 @@ public class LiveMatteTests
         Assert.True(model.Inferences >= 20, $"the network ran only {model.Inferences} times");
         Assert.Equal(448, pipeline.NetworkLongSide);
         Assert.Equal((192, 108), model.Sizes[0]);      // the warm-up starts small (10 ms) and goes straight to 448 (56 ms predicted)
+        Assert.Equal([(192, 108), (448, 252)], model.Configured);   // set up for the first size before any frame, never for the unused working size
         Assert.Equal((448, 252), model.Sizes[^1]);
         Assert.Equal(1, pipeline.SizeController!.Changes);
         Assert.Equal(0, pipeline.FramesOutstanding);

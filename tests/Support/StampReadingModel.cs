@@ -21,6 +21,8 @@ internal sealed class StampReadingModel(TimeSpan? delay = null, ManualClock? clo
     public int Inferences;
     public List<long> Seen { get; } = [];
     public List<(int Width, int Height)> Sizes { get; } = [];
+    /// <summary>Every size the model was set up for, in order (each a probe run for a real model).</summary>
+    public List<(int Width, int Height)> Configured { get; } = [];
 
     public string Name => "stamp-reading";
     public string Family => "test";
@@ -33,6 +35,7 @@ internal sealed class StampReadingModel(TimeSpan? delay = null, ManualClock? clo
     {
         if (FrameSize == (frameWidth, frameHeight)) return;
         FrameSize = (frameWidth, frameHeight);
+        Configured.Add((frameWidth, frameHeight));
         _outputs[0] = new MatteOutput(frameWidth, frameHeight);
         _outputs[1] = new MatteOutput(frameWidth, frameHeight);
     }

@@ -64,8 +64,8 @@ public readonly partial record struct NetworkPriority
         }
     }
 
-    /// <summary>The calling thread's policy and nice value as the kernel reports them (Linux), e.g. "idle" or "nice 5"; null elsewhere.</summary>
-    public static string? OfCurrentThread()
+    /// <summary>The calling thread's policy and nice value as the kernel reports them (Linux), e.g. "idle" or "nice 5"; null elsewhere. For tests.</summary>
+    internal static string? OfCurrentThread()
     {
         if (!OperatingSystem.IsLinux()) return null;
         // /proc/thread-self/stat: after the command's closing parenthesis, field 19 is the nice value and field 41 the policy.

@@ -56,17 +56,18 @@ public sealed partial class FfmpegProcess : IDisposable
     private static void WidenPipe(Stream stream)
     {
         if (!OperatingSystem.IsLinux() || stream is not System.IO.Pipes.PipeStream pipe) return;
-        const int SetPipeSize = 1031;   // F_SETPIPE_SZ
-        try { _ = SetPipeSizeCall((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeBytes); }
+        try { _ = Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeBytes); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
+    private const int SetPipeSize = 1031, GetPipeSize = 1032;   // F_SETPIPE_SZ, F_GETPIPE_SZ
+
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fcntl")]
-    private static partial int SetPipeSizeCall(int fd, int command, int size);
+    private static partial int Fcntl(int fd, int command, int argument);
 
     /// <summary>The bytes the pipe behind <paramref name="stream"/> holds (F_GETPIPE_SZ), or -1; for tests.</summary>
     internal static int PipeSize(Stream stream) =>
-        OperatingSystem.IsLinux() && stream is System.IO.Pipes.PipeStream pipe ? SetPipeSizeCall((int)pipe.SafePipeHandle.DangerousGetHandle(), 1032, 0) : -1;
+        OperatingSystem.IsLinux() && stream is System.IO.Pipes.PipeStream pipe ? Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), GetPipeSize, 0) : -1;
 
     /// <summary>Starts ffmpeg with the given arguments (quiet banner, errors only on stderr).</summary>
     public static FfmpegProcess Start(IEnumerable<string> arguments, bool redirectInput = false)
