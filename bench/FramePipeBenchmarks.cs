@@ -7,9 +7,11 @@ using StreamMatte.Pipeline.Video;
 namespace StreamMatte.Bench;
 
 /// <summary>
-/// Raw frames between ffmpeg and C#: our pipes (ffmpeg's stdout/stdin, read and written in exact frame-sized chunks,
-/// VideoReader / FfmpegEncoder) beside FFMpegCore 6's pipes (StreamPipeSink / RawVideoPipeSource, which go through a
-/// named pipe that FFMpegCore creates), in one run, 60 frames of 1280×720 rgb24 per operation. Transport only: the
+/// Raw frames between ffmpeg and C#, in one run, 60 frames of 1280×720 rgb24 per operation. Decode: our pipe (ffmpeg's
+/// stdout read in exact frame-sized chunks, VideoReader) beside FFMpegCore 6's StreamPipeSink (a named pipe, a Unix
+/// socket, that FFMpegCore creates). Encode: our FfmpegEncoder, which since issue 19 writes through FFMpegCore's socket
+/// from the caller's thread (FramePipeSource), beside FFMpegCore's own RawVideoPipeSource, which pulls frames on its task;
+/// the stdin pipe it replaced was the slower one (564.7 ± 34.8 ms against 455.7 ± 34.3 ms, bench/results). Transport only: the
 /// input is raw video in a .nut file (no decoding) and the encoder writes raw video into a .nut file (no encoding),
 /// so the figures are the pipes' cost and each process's start (issue 19: keep our pipes only if they are faster). The
 /// clip is probed once in set-up, so neither side's figure includes an ffprobe run.
@@ -66,7 +68,7 @@ public class FramePipeBenchmarks
         return frames;
     }
 
-    [Benchmark(Description = "encode 60 frames: our stdin pipe")]
+    [Benchmark(Description = "encode 60 frames: FfmpegEncoder (FFMpegCore socket, caller writes)")]
     public void EncodeOurs()
     {
         using var encoder = new FfmpegEncoder(_output, Width, Height, "30", RawPixelFormat.Rgb24, ["-c:v", "rawvideo", "-f", "nut"]);

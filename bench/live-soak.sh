@@ -5,6 +5,7 @@
 # squares slope), "every pooled frame returned" in the summary, exit code 130 (stopped) and, for the file, ffprobe
 # reads it. The issue's soak is 30 minutes:
 #   bench/live-soak.sh 1800          (from the repository root, after ./setup.sh)
+#   OUTPUTS=file bench/live-soak.sh 1800   one half only (null or file), into bench/results/LiveSoak-file.md and .csv
 set -euo pipefail
 set -m   # job control: the runs started with & get SIGINT like a terminal would send it (non-interactive shells ignore it for background jobs)
 cd "$(dirname "$0")/.."
@@ -24,8 +25,10 @@ tmp=$(mktemp -d)
 samples=$tmp/samples.csv
 echo "output,t_s,rss_mb" > "$samples"
 summary=()
-for target in null "$tmp/soak.mp4"; do
-  name=$([ "$target" = null ] && echo null || echo file)
+outputs=${OUTPUTS:-null file}
+report=LiveSoak; [ "$outputs" = "null file" ] || report="LiveSoak-${outputs// /-}"
+for name in $outputs; do
+  case "$name" in null) target=null ;; file) target="$tmp/soak.mp4" ;; *) echo "OUTPUTS: null and/or file, not '$name'" >&2; exit 2 ;; esac
   ./stream-matte -i testsrc -o "$target" 2> "$tmp/$name.log" &
   pid=$!
   start=$(date +%s)
@@ -43,13 +46,13 @@ for target in null "$tmp/soak.mp4"; do
   matte=$(grep -m1 '^matte:' "$tmp/$name.log" || true)
   summary+=("$name|$code|$returned|$playable|$ended|$matte")
 done
-/usr/bin/python3 - "$machine" "$seconds" "$out" "$samples" "${summary[@]}" <<'PY'
+/usr/bin/python3 - "$machine" "$seconds" "$out" "$samples" "$report" "${OUTPUTS:+OUTPUTS=$OUTPUTS }" "${summary[@]}" <<'PY'
 import csv, sys
-machine, seconds, out, samples = sys.argv[1:5]
-runs = [s.split("|") for s in sys.argv[5:]]
+machine, seconds, out, samples, report, prefix = sys.argv[1:7]
+runs = [s.split("|") for s in sys.argv[7:]]
 rows = list(csv.DictReader(open(samples)))
-md = ["# LiveSoak", "", f"Reproduce: `bench/live-soak.sh {seconds}` (the issue's soak: `bench/live-soak.sh 1800`)", "", f"Machine: {machine}", "",
-      f"`./stream-matte -i testsrc -o null`, then `-o FILE.mp4`, {seconds} s each with the defaults (live: testsrc is a camera-like 1280x720 at 30 fps), "
+md = [f"# {report}", "", f"Reproduce: `{prefix}bench/live-soak.sh {seconds}` (the issue's soak: `bench/live-soak.sh 1800`)", "", f"Machine: {machine}", "",
+      f"`./stream-matte -i testsrc -o null`, then `-o FILE.mp4` (the halves OUTPUTS names), {seconds} s each with the defaults (live: testsrc is a camera-like 1280x720 at 30 fps), "
       "RSS sampled every 10 s, then SIGINT (Ctrl-C). After the first minute: spread = (max - min) / min, slope by least squares.", "",
       "| output | exit code (130 = stopped) | pooled frames all returned | file frames (ffprobe) | RSS after 1 min: min / max MB | spread | slope MB/min | summary |",
       "| --- | ---: | --- | ---: | --- | ---: | ---: | --- |"]
@@ -65,8 +68,8 @@ for name, code, returned, playable, done, matte in runs:
     md.append(f"| {name} | {code} | {'yes' if returned == '1' else 'NO'} | {playable} | {mm} | {spread} | {sl} | {done}; {matte} |")
 md += ["", "RSS curve (MB), every 10 s:", "", "| output | t s | RSS MB |", "| --- | ---: | ---: |"]
 md += [f"| {r['output']} | {r['t_s']} | {float(r['rss_mb']):.0f} |" for r in rows]
-open(f"{out}/LiveSoak.md", "w").write("\n".join(md) + "\n")
-open(f"{out}/LiveSoak.csv", "w").write(f"# bench/live-soak.sh {seconds}\n# {machine}\n" + open(samples).read())
+open(f"{out}/{report}.md", "w").write("\n".join(md) + "\n")
+open(f"{out}/{report}.csv", "w").write(f"# {prefix}bench/live-soak.sh {seconds}\n# {machine}\n" + open(samples).read())
 print("\n".join(md[:12]))
 PY
 rm -rf "$tmp"

@@ -24,13 +24,87 @@ public class VideoIoTests
     }
 
     [Fact]
-    public void The_frame_pipes_to_and_from_ffmpeg_hold_a_mebibyte_not_the_default_64_KiB()
+    public void The_frame_pipe_from_the_decoder_holds_a_mebibyte_not_the_default_64_KiB()
     {
         // Frames are megabytes: at 64 KiB each one crosses in about a hundred writes (bench/results/FramePipeBenchmarks.md).
         if (!OperatingSystem.IsLinux()) return;
-        using var encoder = FfmpegProcess.Start(["-f", "rawvideo", "-pix_fmt", "gray", "-s", "16x16", "-i", "pipe:0", "-f", "null", "-"], redirectInput: true);
-        Assert.Equal(1 << 20, FfmpegProcess.PipeSize(encoder.StandardInput));
-        Assert.Equal(1 << 20, FfmpegProcess.PipeSize(encoder.StandardOutput));
+        using var decoder = FfmpegProcess.Start(["-f", "lavfi", "-i", "testsrc2=size=16x16:rate=1", "-frames:v", "1", "-f", "rawvideo", "pipe:1"]);
+        Assert.Equal(1 << 20, FfmpegProcess.PipeSize(decoder.StandardOutput));
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("two words")]
+    [InlineData("say \"cheese\"")]
+    [InlineData("C:\\dir\\")]          // a trailing backslash must not eat the closing quote
+    [InlineData("a\\\"b")]              // backslashes before a quote
+    [InlineData("")]
+    public void Arguments_survive_the_single_command_line_FFMpegCore_hands_to_the_process(string argument)
+    {
+        // FFMpegCore starts ffmpeg with one Arguments string; .NET splits it again. What we put in must come out.
+        var info = new ProcessStartInfo("printf") { RedirectStandardOutput = true, UseShellExecute = false,
+            Arguments = "%s\\0 " + ProcessArguments.Join(["first", argument, "last"]) };
+        using var p = Process.Start(info)!;
+        string said = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(["first", argument, "last"], said.TrimEnd('\0').Split('\0'));
+        Assert.Equal(argument, SplitOne("\"" + ProcessArguments.EscapeInQuotes(argument) + "\""));
+    }
+
+    /// <summary>How .NET splits one quoted argument (the way FFMpegCore writes paths: "PATH").</summary>
+    private static string SplitOne(string commandLine)
+    {
+        var info = new ProcessStartInfo("printf") { RedirectStandardOutput = true, UseShellExecute = false, Arguments = "%s " + commandLine };
+        using var p = Process.Start(info)!;
+        string said = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return said;
+    }
+
+    [Fact]
+    public void An_encoder_refused_by_ffmpeg_says_why_in_ffmpegs_words_and_leaves_nothing()
+    {
+        string dir = TempDir();
+        string path = Path.Combine(dir, "out.mkv");
+        var e = Assert.Throws<FfmpegException>(() =>
+        {
+            using var encoder = new FfmpegEncoder(path, 64, 48, "25", RawPixelFormat.Rgb24, ["-c:v", "no_such_codec"]);
+            encoder.Write(new byte[64 * 48 * 3]);
+            encoder.Complete();
+        });
+        Assert.Contains("no_such_codec", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void An_encoder_killed_while_writing_fails_the_write_and_leaves_nothing()
+    {
+        string dir = TempDir();
+        string path = Path.Combine(dir, "out.mkv");
+        var e = Assert.Throws<FfmpegException>(() =>
+        {
+            using var encoder = new FfmpegEncoder(path, 640, 480, "25", RawPixelFormat.Rgb24, ["-c:v", "ffv1"]);
+            var frame = new byte[encoder.FrameBytes];
+            encoder.Write(frame);
+            encoder.Kill();
+            for (int i = 0; i < 1000; i++) encoder.Write(frame);   // the socket's buffer fills, then the write fails
+        });
+        Assert.Contains("the encoder stopped after", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void A_path_with_spaces_and_quotes_is_written_where_asked()
+    {
+        string dir = Path.Combine(TempDir(), "my \"clips\" folder");
+        string path = Path.Combine(dir, "take 1.mkv");
+        using (var encoder = new FfmpegEncoder(path, 64, 48, "25", RawPixelFormat.Rgb24, ["-c:v", "ffv1"]))
+        {
+            encoder.Write(new byte[encoder.FrameBytes]);
+            encoder.Complete();
+        }
+        Assert.Equal(1, MediaInfo.Probe(path, countFrames: true).FrameCount);   // probing such a path works too
+        Assert.Equal(["take 1.mkv"], Directory.GetFiles(dir).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -1,24 +1,31 @@
+using FFMpegCore;
+using FFMpegCore.Enums;
+
 namespace StreamMatte.Pipeline.Video;
 
-/// <summary>Raw pixel layouts the encoder process accepts on its stdin.</summary>
+/// <summary>Raw pixel layouts the encoder process accepts on its input pipe.</summary>
 public enum RawPixelFormat { Rgb24, Rgba, Gray }
 
 /// <summary>
-/// An ffmpeg process encoding raw frames written to its stdin. The output goes to a temporary name beside
-/// the target and is moved into place only when ffmpeg finished cleanly, so a failed or killed run never
-/// leaves a half-written file. The caller supplies the codec arguments (see <see cref="Sinks.OutputFormat"/>).
+/// An ffmpeg process encoding raw frames. The output goes to a temporary name beside the target and is moved into place
+/// only when ffmpeg finished cleanly, so a failed or killed run never leaves a half-written file. The caller supplies
+/// the codec arguments (see <see cref="Sinks.OutputFormat"/>).
 /// <para>
-/// Not FFMpegCore's RawVideoPipeSource: that one pulls frames from an enumerator on its own task, where the output
-/// stage pushes a pooled frame and must have it written before returning it to the pool. But our stdin pipe is not
-/// faster: 60 frames of 720p rgb24, transport only, took 564.7 ± 34.8 ms here (the pipe widened to 1 MiB) against
-/// 455.7 ± 34.3 ms through FFMpegCore's, on a quiet machine, 15 iterations (bench/results/FramePipeBenchmarks.md). Moving onto
-/// FFMpegCore's process handling with a pipe source that hands its stream to <see cref="Write"/> is open work (issue 19).
+/// FFMpegCore builds the command, runs and ends the process, keeps its error text and owns the pipe (a Unix socket it
+/// names); <see cref="FramePipeSource"/> hands that pipe to <see cref="Write"/>, which writes each pooled frame before
+/// the output stage returns it. Its pipe is the faster one: 60 frames of 720p rgb24, transport only, took 455.7 ± 34.3 ms
+/// through it against 564.7 ± 34.8 ms through ffmpeg's stdin (widened to 1 MiB), 15 iterations on a quiet machine
+/// (bench/results/FramePipeBenchmarks.md, which now times this class beside FFMpegCore's RawVideoPipeSource).
 /// </para>
 /// </summary>
 public sealed class FfmpegEncoder : IDisposable
 {
-    private readonly FfmpegProcess _ffmpeg;
-    private readonly Stream _stdin;
+    private const int KeptErrorLines = 20;
+    private readonly FramePipeSource _source;
+    private readonly Task _run;
+    private readonly CancellationTokenSource _kill = new();
+    private readonly Queue<string> _errorTail = new();
+    private readonly Stream _pipe;
     private readonly string _finalPath, _partialPath;
     private readonly bool _isSequence;
     private bool _completed;
@@ -28,6 +35,7 @@ public sealed class FfmpegEncoder : IDisposable
 
     /// <param name="path">Target file, or a pattern with %d for an image sequence.</param>
     /// <param name="audioFrom">A file whose first audio track is muxed in (codec chosen by <paramref name="audioArgs"/>).</param>
+    /// <exception cref="FfmpegException">ffmpeg could not be started or refused the arguments; its own words are in the message.</exception>
     public FfmpegEncoder(string path, int width, int height, string frameRate, RawPixelFormat input,
         IReadOnlyList<string> codecArgs, string? audioFrom = null, IReadOnlyList<string>? audioArgs = null)
     {
@@ -42,16 +50,42 @@ public sealed class FfmpegEncoder : IDisposable
         if (_isSequence) Directory.CreateDirectory(Path.GetDirectoryName(_partialPath)!);
         FrameBytes = width * height * input switch { RawPixelFormat.Rgb24 => 3, RawPixelFormat.Rgba => 4, _ => 1 };
         string pixFmt = input switch { RawPixelFormat.Rgb24 => "rgb24", RawPixelFormat.Rgba => "rgba", _ => "gray" };
-        var args = new List<string> { "-y", "-f", "rawvideo", "-pix_fmt", pixFmt, "-s", $"{width}x{height}", "-framerate", frameRate, "-i", "pipe:0" };
+
+        _source = new FramePipeSource($"-f rawvideo -pix_fmt {pixFmt} -s {width}x{height} -framerate {ProcessArguments.Quote(frameRate)}");
+        var arguments = FFMpegArguments.FromPipeInput(_source);
+        var output = new List<string>();
         if (audioFrom != null)
         {
-            args.AddRange(["-i", audioFrom, "-map", "0:v:0", "-map", "1:a:0?"]);
-            args.AddRange(audioArgs ?? ["-c:a", "copy"]);
+            arguments = arguments.AddFileInput(ProcessArguments.EscapeInQuotes(audioFrom), verifyExists: false);
+            output.AddRange(["-map", "0:v:0", "-map", "1:a:0?"]);
+            output.AddRange(audioArgs ?? ["-c:a", "copy"]);
         }
-        args.AddRange(codecArgs);
-        args.Add(_partialPath);
-        _ffmpeg = FfmpegProcess.Start(args, redirectInput: true);
-        _stdin = _ffmpeg.StandardInput;
+        output.AddRange(codecArgs);
+        var processor = arguments
+            .OutputToFile(ProcessArguments.EscapeInQuotes(_partialPath), overwrite: true, o => o.WithCustomArgument(ProcessArguments.Join(output)))
+            .WithLogLevel(FFMpegLogLevel.Error)
+            .NotifyOnStandardError(KeepErrorLine)
+            .CancellableThrough(_kill.Token);   // no grace time: a kill is for a stalled or failed run
+        _run = Task.Run(() => processor.ProcessAsynchronously());
+        _pipe = WaitForConnection();
+    }
+
+    /// <summary>The pipe once ffmpeg opened it, or the reason it never will (it failed to start or to read its arguments).</summary>
+    private Stream WaitForConnection()
+    {
+        Task.WaitAny(_source.Connected, _run);
+        if (_source.Connected.IsCompletedSuccessfully) return _source.Connected.Result;
+        _source.Finish();
+        throw new FfmpegException($"ffmpeg could not start encoding: {ProcessFailure()}");
+    }
+
+    private void KeepErrorLine(string line)
+    {
+        lock (_errorTail)
+        {
+            _errorTail.Enqueue(line);
+            if (_errorTail.Count > KeptErrorLines) _errorTail.Dequeue();
+        }
     }
 
     /// <summary>Writes one raw frame (exactly <see cref="FrameBytes"/> bytes).</summary>
@@ -59,21 +93,21 @@ public sealed class FfmpegEncoder : IDisposable
     public void Write(ReadOnlySpan<byte> frame)
     {
         if (frame.Length != FrameBytes) throw new ArgumentException($"a frame is {FrameBytes} bytes here, got {frame.Length}");
-        try { _stdin.Write(frame); }
-        catch (IOException)
+        try { _pipe.Write(frame); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            _ffmpeg.Kill();
-            throw new FfmpegException($"the encoder stopped after {FramesWritten} frames: {_ffmpeg.FirstUsefulError()}");
+            Kill();
+            throw new FfmpegException($"the encoder stopped after {FramesWritten} frames: {ProcessFailure()}");
         }
         FramesWritten++;
     }
 
-    /// <summary>Closes the stream, waits for ffmpeg to finish the file, and moves it into place.</summary>
+    /// <summary>Ends the input, waits for ffmpeg to finish the file, and moves it into place.</summary>
+    /// <exception cref="FfmpegException">ffmpeg failed while finishing; its own words are in the message.</exception>
     public void Complete()
     {
-        try { _stdin.Close(); }
-        catch (IOException) { } // ffmpeg already gone: WaitForExit reports why
-        _ffmpeg.WaitForExit();
+        _source.Finish();
+        if (ProcessFailure(wait: true) is { } failure) throw new FfmpegException($"ffmpeg failed: {failure}");
         if (_isSequence)
         {
             string folder = Path.GetDirectoryName(_partialPath)!;
@@ -85,12 +119,55 @@ public sealed class FfmpegEncoder : IDisposable
         _completed = true;
     }
 
+    /// <summary>
+    /// Why the process ended badly, in ffmpeg's own words: null when it ended cleanly. Waits for it to end (it has
+    /// already, or is ending: its pipe closed or it was killed) so that all of its error text is in.
+    /// </summary>
+    private string? ProcessFailure(bool wait = true)
+    {
+        if (wait) try { _run.Wait(); } catch (AggregateException) { }
+        if (_run.IsCompletedSuccessfully) return null;
+        string said;
+        lock (_errorTail) said = string.Join("\n", _errorTail).Trim();
+        if (said.Length > 0) return said;
+        return _run.Exception?.InnerException switch
+        {
+            OperationCanceledException => "ffmpeg was stopped",
+            System.ComponentModel.Win32Exception e => $"ffmpeg could not be started ({e.Message}): install ffmpeg (./setup.sh does) and make sure it is on PATH",
+            FFMpegCore.Exceptions.FFMpegException e when ExitCode(e.Message) is > 128 and var code => $"ffmpeg was killed by signal {code - 128}",
+            { } e => OneLine(e.Message),
+            null => "ffmpeg printed nothing",
+        };
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The exit code in FFMpegCore's message ("ffmpeg exited with non-zero exit-code (137 - …)").</summary>
+    private static int? ExitCode(string message)
+    {
+        int open = message.IndexOf('(');
+        if (open < 0) return null;
+        int end = open + 1;
+        while (end < message.Length && char.IsAsciiDigit(message[end])) end++;
+        return int.TryParse(message.AsSpan(open + 1, end - open - 1), out int code) ? code : null;
+    }
+
     /// <summary>Stops the encoder now (unblocks a writer stuck on a full pipe); the partial output is deleted on dispose.</summary>
-    public void Kill() => _ffmpeg.Kill();
+    public void Kill()
+    {
+        try { _kill.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
 
     public void Dispose()
     {
-        _ffmpeg.Dispose();
+        if (!_completed)
+        {
+            Kill();
+            _source.Finish();
+        }
+        try { _run.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        _kill.Dispose();
         if (_completed) return;
         if (_isSequence)
         {

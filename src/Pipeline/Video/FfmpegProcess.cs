@@ -6,7 +6,8 @@ namespace StreamMatte.Pipeline.Video;
 public sealed class FfmpegException(string message) : Exception(message);
 
 /// <summary>
-/// One ffmpeg (or ffprobe) child process with pipes. Its stderr is always drained on a background task —
+/// One ffmpeg (or ffprobe) child process whose output we read: the decoder's raw frames and ffprobe's answers (the
+/// encoder goes through FFMpegCore, whose pipe is the faster one for writing: <see cref="FfmpegEncoder"/>). Its stderr is always drained on a background task —
 /// an undrained stderr blocks ffmpeg — and its last lines are kept to explain a failure. Disposing kills a
 /// process that is still running, so no ffmpeg outlives the pipeline.
 /// </summary>
@@ -19,16 +20,14 @@ public sealed partial class FfmpegProcess : IDisposable
     private readonly string _tool;
 
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
-    public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    private FfmpegProcess(string tool, IEnumerable<string> arguments, bool redirectInput)
+    private FfmpegProcess(string tool, IEnumerable<string> arguments)
     {
         _tool = tool;
         var info = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
@@ -42,7 +41,6 @@ public sealed partial class FfmpegProcess : IDisposable
         }
         _stderrDrain = Task.Run(DrainStderr);
         WidenPipe(_process.StandardOutput.BaseStream);
-        if (redirectInput) WidenPipe(_process.StandardInput.BaseStream);
     }
 
     /// <summary>The most a pipe may hold that an unprivileged process can ask for (Linux's default pipe-max-size).</summary>
@@ -70,11 +68,11 @@ public sealed partial class FfmpegProcess : IDisposable
         OperatingSystem.IsLinux() && stream is System.IO.Pipes.PipeStream pipe ? Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), GetPipeSize, 0) : -1;
 
     /// <summary>Starts ffmpeg with the given arguments (quiet banner, errors only on stderr).</summary>
-    public static FfmpegProcess Start(IEnumerable<string> arguments, bool redirectInput = false)
+    public static FfmpegProcess Start(IEnumerable<string> arguments)
     {
-        // -nostdin stops a decoder from eating the terminal's input; an encoder fed on stdin must not have it.
-        string[] common = redirectInput ? ["-hide_banner", "-loglevel", "error"] : ["-hide_banner", "-nostdin", "-loglevel", "error"];
-        return new FfmpegProcess("ffmpeg", common.Concat(arguments), redirectInput);
+        // -nostdin stops ffmpeg from eating the terminal's input.
+        string[] common = ["-hide_banner", "-nostdin", "-loglevel", "error"];
+        return new FfmpegProcess("ffmpeg", common.Concat(arguments));
     }
 
     /// <summary>Runs ffprobe to completion with raw arguments and returns its stdout. Probing a clip's format goes
@@ -82,7 +80,7 @@ public sealed partial class FfmpegProcess : IDisposable
     /// tooling's frame counts and packet times).</summary>
     public static string Probe(IEnumerable<string> arguments)
     {
-        using var p = new FfmpegProcess("ffprobe", new[] { "-hide_banner", "-loglevel", "error" }.Concat(arguments), redirectInput: false);
+        using var p = new FfmpegProcess("ffprobe", new[] { "-hide_banner", "-loglevel", "error" }.Concat(arguments));
         string output = p._process.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return output;

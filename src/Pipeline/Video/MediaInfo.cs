@@ -19,7 +19,7 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
         // FFProbe wants an existing file: a sequence is probed by its first picture (the same size, format and, with
         // image2's default, the same 25 fps), and counted here.
         string probed = sequence ? ImageSequence.FileFor(path, ImageSequence.FirstNumber(path)!.Value) : path;
-        try { analysis = FFProbe.Analyse(probed, ProbeOptions, countFrames ? "-count_frames" : null); }
+        try { analysis = AnalyseAnyPath(probed, countFrames ? "-count_frames" : null); }
         catch (FFMpegCore.Exceptions.FFMpegException e) { throw new FfmpegException($"'{path}' is not a readable video or image: {OneLine(e.Message)}"); }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -36,6 +36,23 @@ public sealed record MediaInfo(int Width, int Height, double FrameRate, string F
         else if (frames == null && IsStillPicture(analysis.Format.FormatName)) frames = 1;
         return new MediaInfo(video.Width ?? 0, video.Height ?? 0, ParseRate(rate), rate, frames, analysis.AudioStreams.Count > 0,
             video.PixelFormat ?? "", video.CodecName ?? "");
+    }
+
+    /// <summary>
+    /// FFProbe puts the path between double quotes without escaping it, so a name with a double quote in it would be cut
+    /// there: such a file is probed through a symbolic link with a plain name.
+    /// </summary>
+    private static IMediaAnalysis AnalyseAnyPath(string path, string? arguments)
+    {
+        if (!path.Contains('"')) return FFProbe.Analyse(path, ProbeOptions, arguments);
+        string folder = Directory.CreateTempSubdirectory("stream-matte-probe-").FullName;
+        try
+        {
+            string link = Path.Combine(folder, "probed" + Path.GetExtension(path).Replace("\"", ""));
+            File.CreateSymbolicLink(link, Path.GetFullPath(path));
+            return FFProbe.Analyse(link, ProbeOptions, arguments);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     private static readonly FFOptions ProbeOptions = new() { LogLevel = FFMpegCore.Enums.FFMpegLogLevel.Error };
