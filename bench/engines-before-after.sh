@@ -64,38 +64,62 @@ md = ["# Engines before and after (issue 19)", "", f"Reproduce: `bench/engines-b
       f"{before}, our C-API binding over npm's onnxruntime-node 1.30.0 library; *after*: ONNX Runtime's .NET API "
       "(Microsoft.ML.OnnxRuntime.Managed 1.30.0) over Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0's library. "
       f"{rounds} rounds of {runs} runs each, the two builds taking turns to go first; the figure is the median of the rounds' p50, "
-      "and the spread is the rounds' p50 range (this machine's speed drifts by more than 5 % between minutes).", "",
-      "| frame | model | before p50 ms (spread) | after p50 ms (spread) | after / before |", "| --- | --- | ---: | ---: | ---: |"]
+      "and the spread is the rounds' p50 range (this machine's speed drifts by more than 5 % between minutes); the paired ratio is "
+      "the median of each round's own after/before.", "",
+      "| frame | model | before p50 ms (spread) | after p50 ms (spread) | after / before (medians) | after / before (paired, middle half) |",
+      "| --- | --- | ---: | ---: | ---: | ---: |"]
+def paired(b, a):
+    """The median of each round's after/before (the two runs of a round are minutes apart at most, so the machine's
+    drift between rounds cancels), with the middle half of those ratios."""
+    ratios = sorted(a[r] / b[r] for r in b if r in a and b[r] > 0)
+    if not ratios: return None, ""
+    q = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [ratios[0]] * 3
+    return statistics.median(ratios), f"{q[0]:.3f}–{q[2]:.3f}"
 def spread(values):
     return f"{min(values):.1f}–{max(values):.1f}"
-csv = ["frame,model,before_p50_ms,after_p50_ms,ratio"]
+csv = ["frame,model,before_p50_ms,after_p50_ms,ratio_of_medians,paired_ratio"]
 for size in ("512x288", "512x512"):
     for model in dict.fromkeys(r["model"] for r in rows["before"] if r["size"] == size):
         bs = [r["p50_ms"] for r in rows["before"] if r["size"] == size and r["model"] == model]
         as_ = [r["p50_ms"] for r in rows["after"] if r["size"] == size and r["model"] == model]
         b, a = statistics.median(bs), statistics.median(as_)
-        md.append(f"| {size} | {model} | {b:.1f} ({spread(bs)}) | {a:.1f} ({spread(as_)}) | {a / b:.3f} |")
-        csv.append(f"{size},{model},{b},{a},{a / b:.4f}")
+        pr, iqr = paired({r["round"]: r["p50_ms"] for r in rows["before"] if r["size"] == size and r["model"] == model},
+                         {r["round"]: r["p50_ms"] for r in rows["after"] if r["size"] == size and r["model"] == model})
+        md.append(f"| {size} | {model} | {b:.1f} ({spread(bs)}) | {a:.1f} ({spread(as_)}) | {a / b:.3f} | {pr:.3f} ({iqr}) |")
+        csv.append(f"{size},{model},{b},{a},{a / b:.4f},{pr:.4f}")
 def stages(which):
-    """{stage: [p50 of each round]} from the stage tables of one build's runs."""
-    table = {}
+    """{stage: {round: p50}} from the stage tables of one build's runs."""
+    table, r = {}, 0
     for line in open(f"/tmp/engines-stages-{which}.txt"):
-        m = re.match(r"^(\S.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)$", line.rstrip())
-        if m: table.setdefault(m.group(1), []).append(float(m.group(2)))
+        if line.startswith("round "): r = int(line.split()[1]); continue
+        m = re.match(r"^(\S.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)(?:\s+([\d.]+))?$", line.rstrip())
+        if m:
+            table.setdefault(m.group(1), {})[r] = float(m.group(2))
+            if m.group(7): cpu.setdefault(which, {}).setdefault(m.group(1), []).append(float(m.group(7)))
     return table
+cpu = {}   # {build: {stage: [mean CPU ms per frame of each round]}}: the stage's own thread, where the build reports it
 sb, sa = stages("before"), stages("after")
 md += ["", f"**Per stage**: the offline pipeline on `{clip.split('/')[-1]}` (1920×1080, first 120 frames, default model and settings, "
        f"`-o null --threads 2 --device cpu`), each build's own stage table, {stage_rounds} rounds taking turns to go first "
-       f"(machine: {stage_machine}); the figure is the median over the rounds of each stage's p50. "
+       f"(machine: {stage_machine}); the figures are the median over the rounds of each stage's p50, and the median of the "
+       "rounds' own after/before ratios (paired: each round's two runs are next to each other, so the machine's drift between "
+       "rounds cancels) with the middle half of those ratios. "
        "The stages overlap (each runs on its own task), so a stage's time includes waiting for the cores the others use.", "",
-       "| stage | before p50 ms (spread) | after p50 ms (spread) | after / before |", "| --- | ---: | ---: | ---: |"]
+       "The last column is the stage's own CPU time per frame (the after build reports it; the before build does not): the rest "
+       "of its wall time it waited.", "",
+       "| stage | before p50 ms (spread) | after p50 ms (spread) | after / before (medians) | after / before (paired, middle half) | after: own CPU ms per frame |",
+       "| --- | ---: | ---: | ---: | ---: | ---: |"]
 csv.append("")
-csv.append("stage,before_p50_ms,after_p50_ms,ratio")
+csv.append("stage,before_p50_ms,after_p50_ms,ratio_of_medians,paired_ratio")
 for stage in sb:
     if stage not in sa: continue
-    b, a = statistics.median(sb[stage]), statistics.median(sa[stage])
-    md.append(f"| {stage} | {b:.1f} ({spread(sb[stage])}) | {a:.1f} ({spread(sa[stage])}) | " + (f"{a / b:.3f} |" if b > 0 else "— |"))
-    csv.append(f"{stage},{b},{a},{a / b:.4f}" if b > 0 else f"{stage},{b},{a},")
+    bv, av = list(sb[stage].values()), list(sa[stage].values())
+    b, a = statistics.median(bv), statistics.median(av)
+    pr, iqr = paired(sb[stage], sa[stage])
+    md.append(f"| {stage} | {b:.1f} ({spread(bv)}) | {a:.1f} ({spread(av)}) | " + (f"{a / b:.3f} |" if b > 0 else "— |")
+              + (f" {pr:.3f} ({iqr}) |" if pr is not None else " — |")
+              + (f" {statistics.median(cpu['after'][stage]):.1f} |" if stage in cpu.get("after", {}) else " — |"))
+    csv.append(f"{stage},{b},{a},{a / b:.4f},{pr:.4f}" if b > 0 and pr is not None else f"{stage},{b},{a},,")
 open(f"{out}/EnginesBeforeAfter.md", "w").write("\n".join(md) + "\n")
 open(f"{out}/EnginesBeforeAfter.csv", "w").write("\n".join(csv) + "\n")
 print("\n".join(md))

@@ -112,12 +112,15 @@ internal static class Reporting
         e.WriteLine(pipeline.FramesOutstanding == 0
             ? "frames: every pooled frame returned"
             : $"frames: {pipeline.FramesOutstanding} pooled frames not returned (a leak)");
-        e.WriteLine($"stage       p50 ms   p95 ms   p99 ms   mean ms  frames   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up)");
+        e.WriteLine($"stage       p50 ms   p95 ms   p99 ms   mean ms  frames   cpu ms   (timings leave out each stage's first {pipeline.Settings.StatsWarmupFrames} frames: warm-up; " +
+                    "cpu = the stage's own thread, mean per frame: the rest of its time it waited for the cores)");
         foreach (var stage in pipeline.Stages.Append(pipeline.Latency).Append(pipeline.AddedLatency))
         {
             var (p50, p95, p99) = stage.Percentiles();
             if (stage.Count == 0) continue;   // a run shorter than the warm-up has no timings to show
-            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {p99,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count + stage.WarmupCount,6}");
+            double cpu = stage.MeanCpuMilliseconds;
+            e.WriteLine($"{stage.Name,-11} {p50,6:0.0}   {p95,6:0.0}   {p99,6:0.0}   {stage.MeanMilliseconds,6:0.0}   {stage.Count + stage.WarmupCount,6}" +
+                        (double.IsNaN(cpu) ? "" : $"   {cpu,6:0.0}"));
         }
     }
 }

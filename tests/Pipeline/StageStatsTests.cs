@@ -34,6 +34,35 @@ public class StageStatsTests
     }
 
     [Fact]
+    public void Cpu_time_is_averaged_over_the_timed_frames_whose_work_stayed_on_one_thread()
+    {
+        var stats = new StageStats("composite") { WarmupFrames = 1 };
+        stats.Record(0, 10, cpuMs: 500);          // warm-up: left out
+        stats.Record(0, 10, cpuMs: 4);
+        stats.Record(0, 10, cpuMs: double.NaN);   // the work moved threads: unknown, left out
+        stats.Record(0, 10, cpuMs: 6);
+        Assert.Equal(5, stats.MeanCpuMilliseconds, 6);
+        Assert.Equal(3, stats.Count);
+        Assert.True(double.IsNaN(new StageStats("decode").MeanCpuMilliseconds));
+    }
+
+    [SkippableFact]
+    public void The_thread_cpu_clock_counts_work_and_not_waiting()
+    {
+        Skip.IfNot(ThreadCpuTime.Available, "the thread CPU clock is Linux's");
+        long before = ThreadCpuTime.Nanoseconds();
+        Thread.Sleep(200);                        // waiting: no CPU
+        long slept = ThreadCpuTime.Nanoseconds() - before;
+        before = ThreadCpuTime.Nanoseconds();
+        double sum = 0;
+        for (int i = 0; i < 20_000_000; i++) sum += Math.Sqrt(i);   // working
+        long worked = ThreadCpuTime.Nanoseconds() - before;
+        Assert.True(sum > 0);
+        Assert.True(slept < 50_000_000, $"a 200 ms sleep used {slept / 1e6:0.0} ms of CPU");
+        Assert.True(worked > slept, $"work used {worked / 1e6:0.0} ms of CPU, the sleep {slept / 1e6:0.0} ms");
+    }
+
+    [Fact]
     public void The_pipeline_leaves_its_warmup_frames_out_of_every_stage_and_of_the_latency()
     {
         using var source = new TestPatternSource(160, 120, frameCount: 40);
@@ -46,6 +75,23 @@ public class StageStatsTests
         {
             Assert.Equal(12, stage.WarmupCount);
             Assert.Equal(28, stage.Count);
+        }
+    }
+
+    [SkippableFact]
+    public void The_pixel_stages_report_their_own_cpu_time()
+    {
+        Skip.IfNot(ThreadCpuTime.Available, "the thread CPU clock is Linux's");
+        using var source = new TestPatternSource(320, 240, frameCount: 20);
+        var settings = new PipelineSettings { Composite = new CompositeSettings(new Background.Blur(21)), StatsWarmupFrames = 2 };
+        var pipeline = new MattingPipeline(source, new ScriptedModel(opaque: false), new RecordingSink(), settings);
+
+        pipeline.Run();
+
+        foreach (var name in new[] { "refine", "composite" })
+        {
+            double cpu = pipeline.Stages.Single(s => s.Name == name).MeanCpuMilliseconds;
+            Assert.True(cpu > 0, $"{name}: own CPU time per frame {cpu}");
         }
     }
 }

@@ -36,9 +36,12 @@ internal abstract class FrameStage(string name, PipelineContext context)
                     if (!await Input.WaitToReadAsync().ConfigureAwait(false)) break;
                     continue;
                 }
-                long start = Stopwatch.GetTimestamp();
-                await ProcessAsync(held).ConfigureAwait(false);
-                Stats.Record(start, Stopwatch.GetTimestamp());
+                long start = Stopwatch.GetTimestamp(), cpuStart = ThreadCpuTime.Nanoseconds();
+                var work = ProcessAsync(held);
+                // Work that finished before returning ran on this thread alone: its CPU time is this thread's.
+                double cpuMs = work.IsCompleted && ThreadCpuTime.Available ? (ThreadCpuTime.Nanoseconds() - cpuStart) / 1e6 : double.NaN;
+                await work.ConfigureAwait(false);
+                Stats.Record(start, Stopwatch.GetTimestamp(), cpuMs);
                 var done = held;
                 held = null;
                 if (!Forwards(done))

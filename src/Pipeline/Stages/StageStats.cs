@@ -15,6 +15,8 @@ public sealed class StageStats(string name)
     private readonly float[] _sorted = new float[Window];
     private long _count;
     private double _totalMs;
+    private double _cpuTotalMs;
+    private long _cpuCount;
     private long _dropped;
 
     public string Name { get; } = name;
@@ -33,6 +35,30 @@ public sealed class StageStats(string name)
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Record(long startTicks, long endTicks) => RecordMilliseconds((float)((endTicks - startTicks) * 1000.0 / Stopwatch.Frequency));
+
+    /// <summary>A duration and the CPU time the stage's thread spent in it (NaN when the work moved threads: unknown).</summary>
+    public void Record(long startTicks, long endTicks, double cpuMs)
+    {
+        lock (_ring)
+        {
+            if (WarmupCount < WarmupFrames || double.IsNaN(cpuMs)) { }
+            else
+            {
+                _cpuTotalMs += cpuMs;
+                _cpuCount++;
+            }
+            Record(startTicks, endTicks);   // the lock is re-entrant; the warm-up is counted there
+        }
+    }
+
+    /// <summary>
+    /// Mean CPU time per frame of the stage's own thread (after the warm-up), NaN when not measured. Against the wall
+    /// time it tells the stage's cost from its waiting for cores that other stages and the network use.
+    /// </summary>
+    public double MeanCpuMilliseconds
+    {
+        get { lock (_ring) return _cpuCount == 0 ? double.NaN : _cpuTotalMs / _cpuCount; }
+    }
 
     /// <summary>Records a value that is not a duration (e.g. a matte's age in frames): same window, same percentiles.</summary>
     public void RecordValue(float value) => RecordMilliseconds(value);
