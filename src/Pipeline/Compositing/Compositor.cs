@@ -181,6 +181,11 @@ public sealed class Compositor : IDisposable
     {
         var pixels = row[(3 * from)..(3 * to)];
         if (kind == Coverage.Person && _settings.LightWrap <= 0) return; // the picture itself
+        if (kind == Coverage.Background && _background is Background.Blur)
+        {
+            _backgroundSampler.SampleRangeToBytes(row, from, to);   // straight into the frame: no copy through the colour row
+            return;
+        }
         var background = BackgroundRange(y, from, to);
         if (kind == Coverage.Background)
         {
