@@ -18,7 +18,7 @@ namespace StreamMatte.Bench;
 /// output frame's full-size matte is kept; then the same model at the size the live run ended at runs offline on every
 /// frame. Per clip: mean IoU of α &gt; 0.5 over the frames the live run put out, the live and offline flicker (mean |Δα|
 /// on still pixels, <see cref="FlickerMeter"/>), the matte's age and refresh rate, frames out.
-/// <code>dotnet run -c Release --project bench -- live-quality CLIP [--size WxH] [--fps N] [--frames N]</code>
+/// <code>dotnet run -c Release --project bench -- live-quality CLIP [--size WxH] [--fps N] [--frames N] [--motion-warp on|off]</code>
 /// Prints one JSON line; bench/live-quality.sh runs it per clip and writes the table.
 /// </summary>
 internal static class LiveMatteQuality
@@ -29,6 +29,7 @@ internal static class LiveMatteQuality
         (int, int)? size = Value(args, "--size") is { } s ? (int.Parse(s.Split('x')[0]), int.Parse(s.Split('x')[1])) : null;
         double fps = Value(args, "--fps") is { } f ? double.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : 30;
         int frames = Value(args, "--frames") is { } n ? int.Parse(n) : 300;
+        bool motionWarp = (Value(args, "--motion-warp") ?? "on") == "on";
 
         var entries = ModelCatalog.Discover(null);
         var full = ModelCatalog.DefaultAmong(entries) ?? throw new FileNotFoundException("no model in models/");
@@ -46,7 +47,7 @@ internal static class LiveMatteQuality
         using (liveModel)
         using (var source = new RealtimePacer(new FileSource(clip, size, fps, frames)))
         {
-            livePipeline = new MattingPipeline(source, liveModel!, live, new PipelineSettings { AutoModelSize = new AutoModelSize() });
+            livePipeline = new MattingPipeline(source, liveModel!, live, new PipelineSettings { AutoModelSize = new AutoModelSize(), LiveMotionWarp = motionWarp });
             liveSummary = livePipeline.Run();
         }
         int longSide = livePipeline.NetworkLongSide;
@@ -77,6 +78,7 @@ internal static class LiveMatteQuality
                 offlineFlicker.Add(offlineAlpha, luma);
             }
         var (a50, a95, _) = livePipeline.MatteAge!.Percentiles();
+        var (w50, w95, _) = livePipeline.MotionWarpTime?.Percentiles() ?? (double.NaN, double.NaN, double.NaN);
         var result = new
         {
             clip = Path.GetFileName(clip),
@@ -89,6 +91,10 @@ internal static class LiveMatteQuality
             mattes_per_second = livePipeline.MatteRefresh!.Count / liveSummary.Elapsed.TotalSeconds,
             age_p50 = a50,
             age_p95 = a95,
+            motion_warp = motionWarp ? "on" : "off",
+            warp_ms_p50 = w50,
+            warp_ms_p95 = w95,
+            warp_ms_mean = livePipeline.MotionWarpTime?.MeanMilliseconds ?? double.NaN,
             mean_iou = ious.Count > 0 ? ious.Average() : double.NaN,
             min_iou = ious.Count > 0 ? ious.Min() : double.NaN,
             flicker_live = liveFlicker.StaticFlicker,

@@ -18,7 +18,7 @@ dotnet build -c Release bench/StreamMatte.Bench.csproj -v q -nologo > /dev/null
 jsonl=$(mktemp)
 for entry in "${clips[@]}"; do
   read -r clip size <<<"$entry"
-  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" | tail -1 | tee -a "$jsonl"
+  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" --motion-warp "${WARP:-on}" | tail -1 | tee -a "$jsonl"
 done
 /usr/bin/python3 - "$machine" "$frames" "$out" "$jsonl" <<'PY'
 import json, sys
