@@ -31,7 +31,7 @@ internal static class MotionWarpQuality
         var entries = ModelCatalog.Discover(null);
         var full = ModelCatalog.DefaultAmong(entries) ?? throw new FileNotFoundException("no model in models/");
         string modelPath = FasterForms.ForLive(full, entries)?.Form.Path ?? full.Path;
-        var keep = new KeepingSink();
+        var keep = new RawMatteSink();
         using (var model = ModelCatalog.Open(modelPath, new SessionSettings { Device = ExecutionDevice.Cpu, AllowSpinning = false }))
         using (var source = new FileSource(clip, size, 30, frames))
             new MattingPipeline(source, model, keep, new PipelineSettings
@@ -88,24 +88,5 @@ internal static class MotionWarpQuality
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    /// <summary>Keeps every frame's network-size matte and working-size picture (a measuring sink: it allocates per frame).</summary>
-    private sealed class KeepingSink : IFrameSink
-    {
-        public List<FloatPlane> Mattes { get; } = [];
-        public List<RgbImage> Pictures { get; } = [];
-        public string Description => "keeping mattes and pictures";
-
-        public void Write(Frame frame)
-        {
-            var matte = new FloatPlane(frame.Matte.Width, frame.Matte.Height);
-            Array.Copy(frame.Matte.Data, matte.Data, matte.Width * matte.Height);
-            Mattes.Add(matte);
-            Pictures.Add(new RgbImage(frame.Small.Width, frame.Small.Height, (byte[])frame.Small.Pixels.Clone()));
-        }
-
-        public void Complete() { }
-        public void Dispose() { }
     }
 }
