@@ -33,7 +33,9 @@ internal sealed class MotionWarp : IDisposable
     private readonly MotionLumaMaker _lumaMaker = new();
     private readonly MotionLuma _current = new();
     private (int MatteW, int MatteH, int MotionW, int MotionH) _sizes;
-    private CvMatrix? _now, _then, _flow, _map, _matte, _warped;
+    private CvMatrix? _now, _then, _flow, _flowAtMatte, _map, _matte, _warped;
+    private float[] _grid = [];                                   // each matte pixel's (x, y), interleaved like the map
+    private System.Numerics.Vector<float> _scale;                 // motion pixel → matte pixel: (sx, sy, sx, sy, …)
     private readonly CvMatrix _noArray = CvMatrix.Empty();
 
     /// <summary>Time per warped frame (ms): what the warp adds to the frame path.</summary>
@@ -71,34 +73,27 @@ internal sealed class MotionWarp : IDisposable
     }
 
     /// <summary>
-    /// remap's map at the matte's size: each matte pixel's position plus the flow there, sampled bilinearly from the
-    /// motion size (pixel centres aligned) and scaled to matte pixels.
+    /// remap's map at the matte's size: each matte pixel's position plus the flow there. The flow is brought to the
+    /// matte's size by OpenCV's bilinear resize (pixel centres aligned, vectorised) and its displacements scaled from
+    /// motion pixels to matte pixels; map = grid + flow · scale, a vector loop over the interleaved (x, y) pairs.
     /// </summary>
     private void BuildMap()
     {
         var (mw, mh, fw, fh) = _sizes;
-        var flow = _flow!.Span<float>();
-        var map = _map!.Span<float>();
-        float sx = (float)fw / mw, sy = (float)fh / mh;     // matte pixel → motion pixel
-        float ux = (float)mw / fw, uy = (float)mh / fh;     // motion displacement → matte displacement
-        for (int y = 0; y < mh; y++)
+        var flow = _flow!;
+        if ((mw, mh) != (fw, fh))
         {
-            float fy = Math.Clamp((y + 0.5f) * sy - 0.5f, 0, fh - 1);
-            int y0 = (int)fy, y1 = Math.Min(y0 + 1, fh - 1);
-            float wy = fy - y0;
-            int row0 = y0 * fw * 2, row1 = y1 * fw * 2, outRow = y * mw * 2;
-            for (int x = 0; x < mw; x++)
-            {
-                float fx = Math.Clamp((x + 0.5f) * sx - 0.5f, 0, fw - 1);
-                int x0 = (int)fx, x1 = Math.Min(x0 + 1, fw - 1);
-                float wx = fx - x0;
-                int a = row0 + 2 * x0, b = row0 + 2 * x1, c = row1 + 2 * x0, d = row1 + 2 * x1;
-                float dx = (1 - wy) * ((1 - wx) * flow[a] + wx * flow[b]) + wy * ((1 - wx) * flow[c] + wx * flow[d]);
-                float dy = (1 - wy) * ((1 - wx) * flow[a + 1] + wx * flow[b + 1]) + wy * ((1 - wx) * flow[c + 1] + wx * flow[d + 1]);
-                map[outRow + 2 * x] = x + dx * ux;
-                map[outRow + 2 * x + 1] = y + dy * uy;
-            }
+            NativeMethods.HandleException(NativeMethods.imgproc_resize(flow.Input, _flowAtMatte!.Output, new Size(mw, mh), 0, 0, (int)InterpolationFlags.Linear));
+            flow = _flowAtMatte;
         }
+        var displacement = flow.Span<float>();
+        var map = _map!.Span<float>();
+        var grid = _grid.AsSpan();
+        var scale = _scale;
+        int i = 0, lanes = System.Numerics.Vector<float>.Count;
+        for (; i <= map.Length - lanes; i += lanes)
+            (new System.Numerics.Vector<float>(grid[i..]) + new System.Numerics.Vector<float>(displacement[i..]) * scale).CopyTo(map[i..]);
+        for (; i < map.Length; i++) map[i] = grid[i] + displacement[i] * scale[i & 1];
     }
 
     /// <summary>Matrices for a new (matte size, motion size): set-up time, when the network's size changes.</summary>
@@ -111,15 +106,23 @@ internal sealed class MotionWarp : IDisposable
         _now = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
         _then = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
         _flow = new CvMatrix(motionWidth, motionHeight, MatType.CV_32FC2);
+        _flowAtMatte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
         _map = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
+        _grid = new float[2 * matteWidth * matteHeight];
+        for (int y = 0, i = 0; y < matteHeight; y++)
+        for (int x = 0; x < matteWidth; x++, i += 2)
+            (_grid[i], _grid[i + 1]) = (x, y);
+        var scale = new float[System.Numerics.Vector<float>.Count];   // Count is even: the pairs line up with the lanes
+        for (int k = 0; k < scale.Length; k++) scale[k] = k % 2 == 0 ? (float)matteWidth / motionWidth : (float)matteHeight / motionHeight;
+        _scale = new System.Numerics.Vector<float>(scale);
         _matte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
         _warped = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
     }
 
     private void DisposeMatrices()
     {
-        foreach (var m in new[] { _now, _then, _flow, _map, _matte, _warped }) m?.Dispose();
-        _now = _then = _flow = _map = _matte = _warped = null;
+        foreach (var m in new[] { _now, _then, _flow, _flowAtMatte, _map, _matte, _warped }) m?.Dispose();
+        _now = _then = _flow = _flowAtMatte = _map = _matte = _warped = null;
     }
 
     public void Dispose()
