@@ -19,7 +19,10 @@ namespace StreamMatte.Pipeline.Live;
 /// </summary>
 internal sealed class MotionWarp : IDisposable
 {
-    /// <summary>Long side, in pixels, of the lumas the flow is measured on.</summary>
+    /// <summary>
+    /// Long side, in pixels, of the lumas the flow is measured on. Measured (bench warp-quality, clip_a and street crowd
+    /// at ages 2 and 4, 256x128 mattes): long sides 160 and 256 gave IoUs within 0.001–0.008 of 128's at 1.2–3× its cost.
+    /// </summary>
     public const int MotionLongSide = 128;
 
     // Farnebäck's parameters: a 3-level pyramid (halving) follows motions of several window sizes at the motion size
