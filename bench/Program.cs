@@ -7,9 +7,11 @@ using StreamMatte.Bench;
 
 // dotnet run -c Release --project bench -- --filter '*Model*'      (see bench/results/README.md for every suite)
 // dotnet run -c Release --project bench -- live-quality CLIP       live matte against the same model offline (bench/live-quality.sh)
+// dotnet run -c Release --project bench -- warp-quality CLIP       stale mattes warped and not, against each frame's own (issue 20)
 // BenchmarkDotNet's own output goes to BenchmarkDotNet.Artifacts/; each suite's table is then copied into
 // bench/results/<Suite>.md and .csv with the machine, provider and versions on top (ResultsWriter).
 if (args.Length > 1 && args[0] == "live-quality") return LiveMatteQuality.Run(args[1..]);   // a measuring tool, not a BenchmarkDotNet suite
+if (args.Length > 1 && args[0] == "warp-quality") return MotionWarpQuality.Run(args[1..]);    // the motion warp apart from load (issue 20)
 ResultsWriter.NoteLoad();
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))   // model names must not be cut short

@@ -3,6 +3,7 @@
 # played at 30 fps through the live pipeline with the defaults (live default model, --model-size auto); every frame
 # that comes out is compared with the same model run offline on that very frame, at the size the live run ended at.
 # Mean IoU (alpha > 0.5) over the frames out (target >= 0.95) and flicker (mean |d alpha| on still pixels) of both.
+# WARP=off runs it with the motion warp off (--motion-warp off; default on); the warp's time per warped frame is reported.
 #   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data; CLIPS=… to choose clips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,23 +19,31 @@ dotnet build -c Release bench/StreamMatte.Bench.csproj -v q -nologo > /dev/null
 jsonl=$(mktemp)
 for entry in "${clips[@]}"; do
   read -r clip size <<<"$entry"
-  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" | tail -1 | tee -a "$jsonl"
+  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" --motion-warp "${WARP:-on}" | tail -1 | tee -a "$jsonl"
 done
 /usr/bin/python3 - "$machine" "$frames" "$out" "$jsonl" <<'PY'
 import json, sys
 machine, frames, out, jsonl = sys.argv[1:5]
 rows = [json.loads(l) for l in open(jsonl) if l.strip().startswith("{")]
-md = ["# LiveMatteQuality", "", f"Reproduce: `bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
+warp = rows[0]["motion_warp"] if rows else "on"
+md = ["# LiveMatteQuality", "", f"Reproduce: `{'WARP=off ' if warp == 'off' else ''}bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
       f"Each clip played at 30 fps (up to {frames} frames) through the live pipeline with the defaults; every frame out is compared with the same "
       "model run offline on that very frame, at the network size the live run ended at. IoU of alpha > 0.5, mean over the frames out "
-      "(target >= 0.95); flicker = mean |d alpha| on still pixels, live and offline. Matte age = frames between a frame and the frame its matte came from.", "",
-      "| clip | size | model | frames out | network (end) | size changes | mattes /s | age p50/p95 | mean IoU | min IoU | flicker live | flicker offline |",
-      "| --- | --- | --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
-csv = ["clip,size,model,frames_in,frames_out,network,size_changes,mattes_per_s,age_p50,age_p95,mean_iou,min_iou,flicker_live,flicker_offline"]
+      "(target >= 0.95); flicker = mean |d alpha| on still pixels, live and offline. Matte age = frames between a frame and the frame its matte came from. "
+      "Motion warp: whether each frame's matte was moved by the motion since its frame (--motion-warp); warp ms = its time per warped frame, p50/p95. "
+      "Mean IoU and min IoU are the headline. Beside it, diagnostics paired and apart from the load: the live run's schedule (each frame out, the frame its matte "
+      "came from, the matte's size) replayed on raw offline mattes (no smoothing, no refine) at the matte's size: own-size stale = the matte's frame's matte against "
+      "the frame's own at the live matte's size (what the age costs), warped = the same moved by the motion warp; size only = the frame's own matte at the live "
+      "size against the one at the end size (what the size changes cost).", "",
+      "| clip | size | model | frames out | network (end) | size changes | mattes /s | age p50/p95 | motion warp | warp ms p50/p95 | mean IoU | min IoU | flicker live | flicker offline | own-size stale → warped | size only |",
+      "| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |"]
+csv = ["clip,size,model,frames_in,frames_out,network,size_changes,mattes_per_s,age_p50,age_p95,motion_warp,warp_ms_p50,warp_ms_p95,mean_iou,min_iou,flicker_live,flicker_offline,iou_own_size_stale,iou_own_size_warped,iou_size_only"]
+ms = lambda v: "-" if isinstance(v, str) or v != v else f"{v:.1f}"   # NaN (warp off; JSON writes it as a string) as a dash
 for r in rows:
     md.append(f"| {r['clip']} | {r['size']} | {r['model']} | {r['frames_out']} / {r['frames_in']} | {r['network']} | {r['size_changes']} | {r['mattes_per_second']:.1f} | "
-              f"{r['age_p50']:.0f}/{r['age_p95']:.0f} | {r['mean_iou']:.4f} | {r['min_iou']:.4f} | {r['flicker_live']:.6f} | {r['flicker_offline']:.6f} |")
-    csv.append(",".join(str(r[k]) for k in ["clip","size","model","frames_in","frames_out","network","size_changes","mattes_per_second","age_p50","age_p95","mean_iou","min_iou","flicker_live","flicker_offline"]))
+              f"{r['age_p50']:.0f}/{r['age_p95']:.0f} | {r['motion_warp']} | {ms(r['warp_ms_p50'])}/{ms(r['warp_ms_p95'])} | {r['mean_iou']:.4f} | {r['min_iou']:.4f} | {r['flicker_live']:.6f} | {r['flicker_offline']:.6f} | "
+              f"{r['iou_own_size_stale']:.4f} → {r['iou_own_size_warped']:.4f} | {r['iou_size_only']:.4f} |")
+    csv.append(",".join(str(r[k]) for k in ["clip","size","model","frames_in","frames_out","network","size_changes","mattes_per_second","age_p50","age_p95","motion_warp","warp_ms_p50","warp_ms_p95","mean_iou","min_iou","flicker_live","flicker_offline","iou_own_size_stale","iou_own_size_warped","iou_size_only"]))
 open(f"{out}/LiveMatteQuality.md", "w").write("\n".join(md) + "\n")
 open(f"{out}/LiveMatteQuality.csv", "w").write(f"# bench/live-quality.sh {frames}\n# {machine}\n" + "\n".join(csv) + "\n")
 print("\n".join(md))

@@ -53,6 +53,7 @@ internal static class Options
     public static readonly Option<int> InstanceEvery = new("--instance-every") { Description = "Run the instance network every N frames (the people carry over in between; saves CPU live)", DefaultValueFactory = _ => 1 };
 
     public static readonly Option<string> NetworkPriorityOption = new("--network-priority") { Description = "Live: how the network gives way to the frames, so they keep the camera's rate on shared cores and the matte's refresh rate is what gives: idle (only CPU time the frames leave, SCHED_IDLE) or a nice value 0-19 (a share by weight; for a machine busy with other programs)", DefaultValueFactory = _ => "idle" };
+    public static readonly Option<string> MotionWarp = new("--motion-warp") { Description = "Live: move each frame's matte, computed from an earlier frame, by the motion since that frame (optical flow) before fitting it to the frame's edges: on or off", DefaultValueFactory = _ => "on" };
     public static readonly Option<int> StatsWarmup = new("--stats-warmup") { Description = "Frames left out of the timing statistics at start (JIT, first inferences)", DefaultValueFactory = _ => 30 };
 
     /// <summary>The options of the main command, in --help order.</summary>
@@ -60,6 +61,6 @@ internal static class Options
     [
         Input, Output, Model, Device, Background, Blur, Size, Fps, Threads, Smoothing, Realtime, Config,
         MatteOutput, Codec, CameraFormat, VcamFormat, ModelsDir, ModelSize, UpsamplingOption, Feather, EdgeShrink, Decontaminate, LightWrap, SkipIdentical, Frames,
-        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, NetworkPriorityOption, StatsWarmup,
+        Instances, PeopleModel, Keep, Remove, InstanceOutput, InstanceEvery, NetworkPriorityOption, MotionWarp, StatsWarmup,
     ];
 }

@@ -86,6 +86,12 @@ internal static class RunCommand
             : throw new ArgumentException($"--model-size must be auto or a number of pixels, got '{sizeText}'");
         if (modelSize is < 64 or > 4096) throw new ArgumentException($"--model-size must be auto or between 64 and 4096 pixels, got {modelSize}");
         var networkPriority = NetworkPriority.Parse(parse.GetValue(Options.NetworkPriorityOption) ?? "idle");
+        bool motionWarp = (parse.GetValue(Options.MotionWarp) ?? "on").Trim().ToLowerInvariant() switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"--motion-warp must be on or off, got '{other}'"),
+        };
         int blur = parse.GetValue(Options.Blur);
         if (blur < 1) throw new ArgumentException($"--blur must be at least 1 pixel, got {blur}");
         var upsampling = (parse.GetValue(Options.UpsamplingOption) ?? "guided").ToLowerInvariant() switch
@@ -99,6 +105,7 @@ internal static class RunCommand
             InferenceLongSide = modelSize,
             AutoModelSize = autoSize ? autoLadder : null,
             LiveNetworkPriority = networkPriority,
+            LiveMotionWarp = motionWarp,
             Upsampling = upsampling,
             Smoothing = new SmoothingSettings((float)smoothing),
             Composite = new CompositeSettings(Background.Parse(parse.GetValue(Options.Background) ?? "blur", blur), parse.GetValue(Options.Decontaminate), (float)wrap),
@@ -259,7 +266,7 @@ internal static class RunCommand
         e.WriteLine($"input      {source.Description}: {f}{(f.FrameCount is { } n ? (n == 1 ? ", a still picture (1 frame)" : $", {n} frames") : "")}");
         bool live = pipeline.Mode == PipelineMode.Live;
         e.WriteLine($"mode       {pipeline.Mode.ToString().ToLowerInvariant()}{(live
-            ? $" (frames at the source's rate; the network runs beside them on the newest frame, at priority {s.LiveNetworkPriority}, each frame gets the newest matte, fitted to its own edges; a slow frame path drops frames, counted)"
+            ? $" (frames at the source's rate; the network runs beside them on the newest frame, at priority {s.LiveNetworkPriority}, each frame gets the newest matte, {(s.LiveMotionWarp ? "moved by the motion since its frame (motion warp on) and " : "not moved (motion warp off), ")}fitted to its own edges; a slow frame path drops frames, counted)"
             : " (every frame its own matte, in order, double-buffered)")}");
         e.WriteLine($"model      {model.Name} ({model.Family}){(modelChoice is null ? "" : $" — {modelChoice}")}");
         string sizing = pipeline.SizeController is { } auto

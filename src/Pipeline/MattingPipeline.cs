@@ -41,6 +41,7 @@ public sealed class MattingPipeline
     private readonly LatestMatteStage? _liveMatte;       // live
     private readonly LiveInference? _network;            // live
     private readonly FlowLimiter? _limiter;              // live
+    private readonly MotionWarp? _warp;                  // live, unless turned off
 
     /// <summary>The most people one frame can hold (the instance network's slots are at most this many).</summary>
     public const int MaxPeople = 20;
@@ -95,9 +96,13 @@ public sealed class MattingPipeline
         {
             limiter = new FlowLimiter(WorkingSize.Width, WorkingSize.Height);
             var board = new MatteBoard();
-            _liveMatte = new LatestMatteStage(_context, board);
+            // The motion warp: the network keeps each matte's frame luma on the board, the matte stage moves the matte by
+            // the motion from that frame to its own.
+            _warp = Settings.LiveMotionWarp ? new MotionWarp() : null;
+            _liveMatte = new LatestMatteStage(_context, board, _warp);
             SizeController = LiveSizeController(format);
-            _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System);
+            _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System,
+                _warp is null ? null : new MotionLumaMaker());
             _network.ConfigureFirstSize(WorkingSize.Width, WorkingSize.Height);
             matteSource = _liveMatte;
         }
@@ -120,6 +125,7 @@ public sealed class MattingPipeline
         }
         foreach (var stats in Stages.Append(Latency).Append(AddedLatency)) stats.WarmupFrames = Settings.StatsWarmupFrames;
         if (_liveMatte != null) _liveMatte.AgeFrames.WarmupFrames = _liveMatte.AgeTime.WarmupFrames = Settings.StatsWarmupFrames;
+        if (_warp != null) _warp.Stats.WarmupFrames = Settings.StatsWarmupFrames;
         // Live, the network runs less often than frames come: its warm-up (JIT, the runtime's first runs) is its first few runs.
         if (_network != null) _network.Stats.WarmupFrames = Math.Min(Settings.StatsWarmupFrames, 5);
     }
@@ -190,6 +196,9 @@ public sealed class MattingPipeline
     /// <summary>Live: the same age in time (arrival of the frame minus arrival of the matte's frame).</summary>
     public StageStats? MatteAgeTime => _liveMatte?.AgeTime;
 
+    /// <summary>Live with the motion warp on: its time per warped frame (ms); null otherwise.</summary>
+    public StageStats? MotionWarpTime => _warp?.Stats;
+
     /// <summary>Live: pictures the network never saw because a newer one came before it was free.</summary>
     public long PicturesSkippedByNetwork => _limiter?.Superseded ?? 0;
 
@@ -234,6 +243,7 @@ public sealed class MattingPipeline
         try { await Task.WhenAll(tasks).ConfigureAwait(false); }
         catch (Exception) { /* examined below, first real error wins */ }
         _compositor.Dispose();
+        _warp?.Dispose();
         // A stage that stopped early may have been written to after it drained its input: give those frames back.
         foreach (var link in _links)
             while (link.Reader.TryRead(out var left)) _context.Release(left);

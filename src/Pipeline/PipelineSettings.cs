@@ -70,6 +70,12 @@ public sealed record PipelineSettings
     public NetworkPriority LiveNetworkPriority { get; init; } = NetworkPriority.Idle;
 
     /// <summary>
+    /// Live: move each frame's matte, computed from an earlier frame, by the motion since that frame (optical flow
+    /// between the two frames' small lumas, <see cref="MotionWarp"/>) before it is fitted to the frame's edges.
+    /// </summary>
+    public bool LiveMotionWarp { get; init; } = true;
+
+    /// <summary>
     /// The first frames of a run are left out of the timing statistics (JIT compilation and the runtime's first
     /// inferences make them several times slower); they are still processed and counted.
     /// </summary>

@@ -193,6 +193,24 @@ public class CliTests
     }
 
     [Fact]
+    public void The_motion_warp_is_on_by_default_live_can_be_turned_off_and_is_logged()
+    {
+        var (code, _, err) = Run("-i", "testsrc", "--frames", "20", "--realtime", "-o", "null", "--stats-warmup", "0",
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(code == 0, err);
+        Assert.Contains("moved by the motion since its frame (motion warp on)", err);
+
+        (code, _, err) = Run("-i", "testsrc", "--frames", "20", "--realtime", "-o", "null", "--stats-warmup", "0", "--motion-warp", "off",
+            "-m", SharedAssets.RequireModel("selfie_segmentation_256.onnx"));
+        Assert.True(code == 0, err);
+        Assert.Contains("not moved (motion warp off)", err);
+
+        (code, _, err) = Run("-i", "testsrc", "--frames", "3", "-o", "null", "--motion-warp", "sideways");
+        Assert.Equal(1, code);
+        Assert.Contains("--motion-warp must be on or off, got 'sideways'", err);
+    }
+
+    [Fact]
     public void Transparent_output_needs_a_format_with_alpha_and_carries_it()
     {
         string dir = TempDir();

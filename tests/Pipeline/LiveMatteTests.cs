@@ -49,8 +49,10 @@ public class LiveMatteTests
         public void Dispose() { }
     }
 
-    [Fact]
-    public void Live_every_frame_gets_the_newest_matte_never_a_later_frames_in_order_and_once_while_the_network_is_slow()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Live_every_frame_gets_the_newest_matte_never_a_later_frames_in_order_and_once_while_the_network_is_slow(bool motionWarp)
     {
         // The network's second run does not end until 40 frames have come out: if the frames waited for the network,
         // none would (the gate gives up after 30 s and the test fails on the count below). The source hands out a
@@ -59,7 +61,7 @@ public class LiveMatteTests
         MattingPipeline? running = null;
         using var source = new LockStepSource(new TestPatternSource(640, 360, frameCount: 120), () => running!.FramesOut + running.FramesDropped);
         var model = new StampReadingModel(delay: TimeSpan.FromMilliseconds(20), gate: (2, sink.Gate));
-        var pipeline = running = new MattingPipeline(source, model, sink, Settings(PipelineMode.Live));
+        var pipeline = running = new MattingPipeline(source, model, sink, Settings(PipelineMode.Live) with { LiveMotionWarp = motionWarp });
 
         var summary = pipeline.Run();
 
@@ -69,12 +71,21 @@ public class LiveMatteTests
             $"(dropped in front of: {string.Join(", ", pipeline.Stages.Select(st => $"{st.Name} {st.Dropped}"))})");
         Assert.True(frames.Zip(frames.Skip(1)).All(p => p.First.Index < p.Second.Index), "frames out of order or shown twice");
         Assert.All(frames, f => Assert.Equal(f.Index, f.Stamp));              // the pixels are that frame's
-        Assert.All(frames, f => Assert.Equal(f.MatteFrom, f.MatteSeen));      // the matte is the one the network made from that frame's picture
+        // The matte is the one the network made from that frame's picture. With the motion warp its bands are moved with
+        // the picture's motion (the figure moves), so they are read only without it; which matte it was is MatteFrom still.
+        if (!motionWarp) Assert.All(frames, f => Assert.Equal(f.MatteFrom, f.MatteSeen));
         Assert.All(frames, f => Assert.True(f.MatteFrom <= f.Index, $"frame {f.Index} got the matte of the later frame {f.MatteFrom}"));
         Assert.True(frames.Zip(frames.Skip(1)).All(p => p.First.MatteFrom <= p.Second.MatteFrom), "a frame got an older matte than the frame before it");
         Assert.True(frames.Count(f => f.MatteFrom < f.Index) >= 39, "the frames out while the network was held used an earlier frame's matte");
         Assert.Equal(summary.FramesIn, summary.FramesOut + summary.FramesDropped);
         Assert.Equal(model.Inferences, pipeline.MatteRefresh!.Count);
+        // The warp moves exactly the mattes that came from an earlier frame (a frame's own matte is left as it is).
+        if (motionWarp)
+        {
+            var warps = pipeline.MotionWarpTime!;
+            Assert.Equal(frames.Count(f => f.MatteFrom < f.Index), warps.WarmupCount + warps.Count);
+        }
+        else Assert.Null(pipeline.MotionWarpTime);
         Assert.Equal(0, pipeline.FramesOutstanding);
     }
 
@@ -145,6 +156,30 @@ public class LiveMatteTests
         Assert.True(board.TryCopyNewest(9, 0, into, out from, out _));
         Assert.Equal(7, from);
         Assert.False(board.TryCopyNewest(7, 1, into, out _, out _));
+    }
+
+    [Fact]
+    public void The_board_keeps_with_each_matte_the_luma_of_its_frame_and_forgets_it_when_the_slot_is_reused()
+    {
+        var board = new MatteBoard();
+        var plane = board.Rent(4, 2, out var luma);
+        Assert.True(luma.IsEmpty);
+        luma.Resize(2, 1);
+        (luma.Data[0], luma.Data[1]) = (11, 22);
+        board.Publish(3, 0, arrivedAt: 3);
+        var matteFrame = new MotionLuma();
+        Assert.True(board.TryCopyNewest(3, 0, new FloatPlane(4, 2), out long from, out _, matteFrame));
+        Assert.Equal((3L, 2, 1, (byte)11, (byte)22), (from, matteFrame.Width, matteFrame.Height, matteFrame.Data[0], matteFrame.Data[1]));
+
+        // Every slot rented again: a matte published without its frame's luma (the warp off) is copied with none.
+        for (long i = 4; i < 4 + MatteBoard.Slots; i++)
+        {
+            board.Rent(4, 2);
+            board.Publish(i, 0, arrivedAt: i);
+        }
+        Assert.True(board.TryCopyNewest(10, 0, new FloatPlane(4, 2), out from, out _, matteFrame));
+        Assert.Equal(4 + MatteBoard.Slots - 1, from);
+        Assert.True(matteFrame.IsEmpty);
     }
 
     [Fact]

@@ -13,7 +13,10 @@ namespace StreamMatte.Pipeline.Live;
 /// ever later frames). Ownership: the picture taken is the limiter's until the next take; the plane written is the
 /// board's slot, rented then published; the model's output is copied out before the next run.
 /// </summary>
-internal sealed class LiveInference(PipelineContext context, FlowLimiter input, MatteBoard board, ModelSizeController? sizes, TimeProvider clock)
+/// <param name="motion">Set when the frame path warps mattes by the motion since their frame (<see cref="MotionWarp"/>):
+/// each matte is published with its frame's luma at the motion size, made here, off the frame path.</param>
+internal sealed class LiveInference(PipelineContext context, FlowLimiter input, MatteBoard board, ModelSizeController? sizes, TimeProvider clock,
+    MotionLumaMaker? motion = null)
 {
     private readonly AreaScaler _scaler = new();
     private RgbImage? _shrunk;     // the picture at the network's size, when smaller than the working size
@@ -59,8 +62,14 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
             model.Infer(0);
             var alpha = model.Read(0).Alpha;
             long end = clock.GetTimestamp();
-            var plane = board.Rent(alpha.Width, alpha.Height);
+            var plane = board.Rent(alpha.Width, alpha.Height, out var frameLuma);
             Array.Copy(alpha.Data, plane.Data, alpha.Width * alpha.Height);
+            if (motion != null)
+            {
+                // From the working-size picture, as the frame path makes the current frame's: same steps, same luma.
+                var (w, h) = MotionWarp.MotionSize(alpha.Width, alpha.Height);
+                motion.Make(picture.Image, w, h, frameLuma);
+            }
             board.Publish(picture.Index, picture.Scene, picture.ArrivedAt);
             Refresh.Tick(end);
             double ms = (end - start) * 1000.0 / clock.TimestampFrequency;

@@ -20,6 +20,7 @@ internal sealed class MatteBoard
     private sealed class Entry
     {
         public FloatPlane Matte { get; } = new(1, 1);
+        public MotionLuma Motion { get; } = new();   // the luma of the matte's frame, for the motion warp (empty when off)
         public long Index = -1;     // −1: empty or being written
         public long Scene;
         public long ArrivedAt;
@@ -33,7 +34,13 @@ internal sealed class MatteBoard
     public long Published { get; private set; }
 
     /// <summary>The network: a plane of this size to write the next matte into (the oldest slot's).</summary>
-    public FloatPlane Rent(int width, int height)
+    public FloatPlane Rent(int width, int height) => Rent(width, height, out _);
+
+    /// <summary>
+    /// The network: a plane of this size to write the next matte into, and the slot's <see cref="MotionLuma"/> for the
+    /// luma of the matte's frame (left empty when the motion warp is off).
+    /// </summary>
+    public FloatPlane Rent(int width, int height, out MotionLuma motion)
     {
         lock (_gate)
         {
@@ -43,7 +50,9 @@ internal sealed class MatteBoard
                 if (e.Index < oldest.Index) oldest = e;
             oldest.Index = -1;
             oldest.Matte.Resize(width, height);
+            oldest.Motion.Clear();
             _rented = oldest;
+            motion = oldest.Motion;
             return oldest.Matte;
         }
     }
@@ -62,9 +71,10 @@ internal sealed class MatteBoard
 
     /// <summary>
     /// The frame path: copies into <paramref name="into"/> the newest matte of scene <paramref name="scene"/> computed
-    /// from frame <paramref name="frameIndex"/> or an earlier one; false when there is none (yet).
+    /// from frame <paramref name="frameIndex"/> or an earlier one; false when there is none (yet). With
+    /// <paramref name="motionInto"/>, also the luma of the matte's frame (empty if the network kept none).
     /// </summary>
-    public bool TryCopyNewest(long frameIndex, long scene, FloatPlane into, out long matteIndex, out long matteArrivedAt)
+    public bool TryCopyNewest(long frameIndex, long scene, FloatPlane into, out long matteIndex, out long matteArrivedAt, MotionLuma? motionInto = null)
     {
         lock (_gate)
         {
@@ -78,6 +88,7 @@ internal sealed class MatteBoard
             }
             into.Resize(best.Matte.Width, best.Matte.Height);
             Array.Copy(best.Matte.Data, into.Data, best.Matte.Width * best.Matte.Height);
+            motionInto?.CopyFrom(best.Motion);
             (matteIndex, matteArrivedAt) = (best.Index, best.ArrivedAt);
             return true;
         }
