@@ -31,7 +31,7 @@ die() { printf '\033[31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
 
-# 1. Debian packages: ffmpeg (video in and out), libgtk-3-0 (OpenCV's runtime links it; bench/ compares OpenCV's kernels with ours)
+# 1. Debian packages: ffmpeg (video in and out), libgtk-3-0 (OpenCV's runtime links it: live mode's motion warp, and bench/ compares OpenCV's kernels with ours)
 missing=()
 { command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; } || missing+=(ffmpeg)
 dpkg-query -W -f='${Status}' libgtk-3-0 2>/dev/null | grep -q "install ok installed" || missing+=(libgtk-3-0)

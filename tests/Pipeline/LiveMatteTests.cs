@@ -26,6 +26,9 @@ public class LiveMatteTests
         Smoothing = new SmoothingSettings(0),
         Composite = new CompositeSettings(new Background.Transparent(), Decontaminate: false),   // the picture is left as it is: its stamp stays readable
         StopTimeout = TimeSpan.FromSeconds(5),
+        // The network at the frames' own priority: under SCHED_IDLE a loaded test machine (the suite runs classes in
+        // parallel) can starve it until every frame has gone by with no matte. Its priority has tests of its own.
+        LiveNetworkPriority = NetworkPriority.Nice(0),
     };
 
     /// <summary>What each frame that came out was, and which frame's matte it carried (read from the matte's pixels).</summary>

@@ -76,7 +76,7 @@ public sealed class FfmpegEncoder : IDisposable
         Task.WaitAny(_source.Connected, _run);
         if (_source.Connected.IsCompletedSuccessfully) return _source.Connected.Result;
         _source.Finish();
-        throw new FfmpegException($"ffmpeg could not start encoding: {ProcessFailure()}");
+        throw new FfmpegException($"ffmpeg could not start encoding: {ProcessFailure(Timeout.InfiniteTimeSpan) ?? "it exited before opening its input"}");
     }
 
     private void KeepErrorLine(string line)
@@ -94,10 +94,13 @@ public sealed class FfmpegEncoder : IDisposable
     {
         if (frame.Length != FrameBytes) throw new ArgumentException($"a frame is {FrameBytes} bytes here, got {frame.Length}");
         try { _pipe.Write(frame); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        // The socket broke (IOException), or FFMpegCore already closed it because ffmpeg exited (disposed or disconnected).
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
+            // ffmpeg has ended or is ending: its own account first (a kill from here would replace it by "stopped").
+            string why = ProcessFailure(waitAtMost: TimeSpan.FromSeconds(5)) ?? "ffmpeg closed its input";
             Kill();
-            throw new FfmpegException($"the encoder stopped after {FramesWritten} frames: {ProcessFailure()}");
+            throw new FfmpegException($"the encoder stopped after {FramesWritten} frames: {why}");
         }
         FramesWritten++;
     }
@@ -107,7 +110,7 @@ public sealed class FfmpegEncoder : IDisposable
     public void Complete()
     {
         _source.Finish();
-        if (ProcessFailure(wait: true) is { } failure) throw new FfmpegException($"ffmpeg failed: {failure}");
+        if (ProcessFailure(waitAtMost: Timeout.InfiniteTimeSpan) is { } failure) throw new FfmpegException($"ffmpeg failed: {failure}");
         if (_isSequence)
         {
             string folder = Path.GetDirectoryName(_partialPath)!;
@@ -120,16 +123,18 @@ public sealed class FfmpegEncoder : IDisposable
     }
 
     /// <summary>
-    /// Why the process ended badly, in ffmpeg's own words: null when it ended cleanly. Waits for it to end (it has
-    /// already, or is ending: its pipe closed or it was killed) so that all of its error text is in.
+    /// Why the process ended badly, in ffmpeg's own words: null when it ended cleanly (or has not ended within
+    /// <paramref name="waitAtMost"/>). Waits for it to end (it has already, or is ending: its pipe closed or it was
+    /// killed) so that all of its error text is in.
     /// </summary>
-    private string? ProcessFailure(bool wait = true)
+    private string? ProcessFailure(TimeSpan waitAtMost)
     {
-        if (wait) try { _run.Wait(); } catch (AggregateException) { }
-        if (_run.IsCompletedSuccessfully) return null;
+        try { _run.Wait(waitAtMost); } catch (AggregateException) { }
+        if (!_run.IsCompleted || _run.IsCompletedSuccessfully) return null;
         string said;
         lock (_errorTail) said = string.Join("\n", _errorTail).Trim();
         if (said.Length > 0) return said;
+        if (_run.IsCanceled) return "ffmpeg was stopped";
         return _run.Exception?.InnerException switch
         {
             OperationCanceledException => "ffmpeg was stopped",
