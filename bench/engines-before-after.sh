@@ -21,7 +21,8 @@ args=(); for m in "${models[@]}"; do args+=(-m "$m"); done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 machine="$cpu, $(nproc) logical cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start, measured $(date -u +%F)"
 # REPORT_ONLY=1: write the tables again from the last run's raw figures in /tmp. STAGE_ROUNDS=N: the per-stage part
-# only, N rounds (the model-only figures are the last run's), for the noisier per-stage table.
+# only, N rounds (the model-only figures are the last run's), for the noisier per-stage table. MODEL_ONLY=1: the
+# model-only part only (the per-stage figures are the last run's).
 stage_rounds=${STAGE_ROUNDS:-$rounds}
 if [ -z "${REPORT_ONLY:-}" ]; then
 if [ -z "${STAGE_ROUNDS:-}" ]; then
@@ -38,6 +39,7 @@ for size in 512x288 512x512; do
   done
 done
 fi
+if [ -z "${MODEL_ONLY:-}" ]; then
 echo "$machine" > /tmp/engines-stages-machine.txt
 # Per stage: the whole offline pipeline on a real 1080p clip (decode → preprocess → infer → refine → composite →
 # output), the default model, written to null; each build's own stage table (p50 per stage, first 30 frames left out).
@@ -51,8 +53,11 @@ for r in $(seq "$stage_rounds"); do
     dotnet "$dll" -i "$clip" -o null --frames 120 --threads 2 --device cpu --model "$PWD/models/stream_matte_student_r18x05.onnx" 2>&1 | sed -n '/^stage  /,$p' >> /tmp/engines-stages-$which.txt
   done
 done
+echo "$stage_rounds" > /tmp/engines-stages-rounds.txt
+fi
 fi
 machine=$(cat /tmp/engines-machine.txt); stage_machine=$(cat /tmp/engines-stages-machine.txt 2>/dev/null || echo "$machine")
+[ -n "${STAGE_ROUNDS:-}" ] || stage_rounds=$(cat /tmp/engines-stages-rounds.txt 2>/dev/null || echo "$stage_rounds")
 /usr/bin/python3 - "$machine" "$rounds" "$runs" "$before" "$out" "$clip" "$stage_rounds" "$stage_machine" <<'PY'
 import json, re, sys, statistics
 machine, rounds, runs, before, out, clip, stage_rounds, stage_machine = sys.argv[1:]

@@ -13,9 +13,11 @@ public enum RawPixelFormat { Rgb24, Rgba, Gray }
 /// <para>
 /// FFMpegCore builds the command, runs and ends the process, keeps its error text and owns the pipe (a Unix socket it
 /// names); <see cref="FramePipeSource"/> hands that pipe to <see cref="Write"/>, which writes each pooled frame before
-/// the output stage returns it. Its pipe is the faster one: 60 frames of 720p rgb24, transport only, took 455.7 ± 34.3 ms
-/// through it against 564.7 ± 34.8 ms through ffmpeg's stdin (widened to 1 MiB), 15 iterations on a quiet machine
-/// (bench/results/FramePipeBenchmarks.md, which now times this class beside FFMpegCore's RawVideoPipeSource).
+/// the output stage returns it. ffmpeg's stdin, which this class used before, was the slower pipe: 564.7 ± 34.8 ms
+/// against FFMpegCore's 455.7 ± 34.3 ms for 60 frames of 720p rgb24, transport only. FFMpegCore's own RawVideoPipeSource
+/// pulls frames from an enumerator on its task instead, which would need a hand-over per frame to know when a pooled
+/// frame may go back; written from here the same socket costs about the same (bench/results/FramePipeBenchmarks.md).
+/// </para>
 /// </para>
 /// </summary>
 public sealed class FfmpegEncoder : IDisposable
@@ -67,7 +69,12 @@ public sealed class FfmpegEncoder : IDisposable
             .NotifyOnStandardError(KeepErrorLine)
             .CancellableThrough(_kill.Token);   // no grace time: a kill is for a stalled or failed run
         _run = Task.Run(() => processor.ProcessAsynchronously());
-        _pipe = WaitForConnection();
+        try { _pipe = WaitForConnection(); }
+        catch
+        {
+            RemovePartialOutput();
+            throw;
+        }
     }
 
     /// <summary>The pipe once ffmpeg opened it, or the reason it never will (it failed to start or to read its arguments).</summary>
@@ -173,7 +180,11 @@ public sealed class FfmpegEncoder : IDisposable
         }
         try { _run.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
         _kill.Dispose();
-        if (_completed) return;
+        if (!_completed) RemovePartialOutput();
+    }
+
+    private void RemovePartialOutput()
+    {
         if (_isSequence)
         {
             string folder = Path.GetDirectoryName(_partialPath)!;
