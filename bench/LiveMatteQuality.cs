@@ -28,14 +28,12 @@ internal static class LiveMatteQuality
     public static int Run(string[] args)
     {
         string clip = args[0];
-        (int, int)? size = Value(args, "--size") is { } s ? (int.Parse(s.Split('x')[0]), int.Parse(s.Split('x')[1])) : null;
-        double fps = Value(args, "--fps") is { } f ? double.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : 30;
-        int frames = Value(args, "--frames") is { } n ? int.Parse(n) : 300;
-        bool motionWarp = (Value(args, "--motion-warp") ?? "on") == "on";
+        (int, int)? size = ToolArguments.Size(args);
+        double fps = ToolArguments.Value(args, "--fps") is { } f ? double.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : 30;
+        int frames = ToolArguments.Value(args, "--frames") is { } n ? int.Parse(n) : 300;
+        bool motionWarp = (ToolArguments.Value(args, "--motion-warp") ?? "on") == "on";
 
-        var entries = ModelCatalog.Discover(null);
-        var full = ModelCatalog.DefaultAmong(entries) ?? throw new FileNotFoundException("no model in models/");
-        string modelPath = FasterForms.ForLive(full, entries)?.Form.Path ?? full.Path;
+        string modelPath = ToolArguments.LiveDefaultModelPath();
         var session = new SessionSettings { Device = ExecutionDevice.Cpu, AllowSpinning = false };
 
         // Live, as the command runs it: the session made on a lowered thread, so its workers are lowered too.
@@ -121,9 +119,7 @@ internal static class LiveMatteQuality
     private static (double Stale, double Warped, double SizeOnly) Replay(string clip, (int, int)? size, double fps, int frames,
         Dictionary<long, (long From, int Width, int Height)> schedule, int endLongSide)
     {
-        var entries = ModelCatalog.Discover(null);
-        var full = ModelCatalog.DefaultAmong(entries)!;
-        string modelPath = FasterForms.ForLive(full, entries)?.Form.Path ?? full.Path;
+        string modelPath = ToolArguments.LiveDefaultModelPath();
         var bySize = new Dictionary<(int, int), RawMatteSink>();
         RawMatteSink? atEnd = null;
         foreach (int longSide in schedule.Values.Select(v => Math.Max(v.Width, v.Height)).Append(endLongSide).Distinct())
@@ -180,12 +176,6 @@ internal static class LiveMatteQuality
             }
         }
         return either == 0 ? 1 : (double)both / either;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static double Iou(byte[] a, byte[] b)

@@ -24,13 +24,11 @@ internal static class MotionWarpQuality
     public static int Run(string[] args)
     {
         string clip = args[0];
-        (int, int)? size = Value(args, "--size") is { } s ? (int.Parse(s.Split('x')[0]), int.Parse(s.Split('x')[1])) : null;
-        int frames = Value(args, "--frames") is { } n ? int.Parse(n) : 240;
-        int modelSize = Value(args, "--model-size") is { } m ? int.Parse(m) : 256;
+        (int, int)? size = ToolArguments.Size(args);
+        int frames = ToolArguments.Value(args, "--frames") is { } n ? int.Parse(n) : 240;
+        int modelSize = ToolArguments.Value(args, "--model-size") is { } m ? int.Parse(m) : 256;
 
-        var entries = ModelCatalog.Discover(null);
-        var full = ModelCatalog.DefaultAmong(entries) ?? throw new FileNotFoundException("no model in models/");
-        string modelPath = FasterForms.ForLive(full, entries)?.Form.Path ?? full.Path;
+        string modelPath = ToolArguments.LiveDefaultModelPath();
         var keep = new RawMatteSink();
         using (var model = ModelCatalog.Open(modelPath, new SessionSettings { Device = ExecutionDevice.Cpu, AllowSpinning = false }))
         using (var source = new FileSource(clip, size, 30, frames))
@@ -82,11 +80,5 @@ internal static class MotionWarpQuality
             if (x || y) either++;
         }
         return either == 0 ? 1 : (double)both / either;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
