@@ -26,6 +26,6 @@ internal sealed class MotionLumaMaker
         var px = small.Pixels;
         var luma = into.Data;
         for (int i = 0, n = width * height; i < n; i++)
-            luma[i] = (byte)(px[3 * i] * 0.299f + px[3 * i + 1] * 0.587f + px[3 * i + 2] * 0.114f + 0.5f);
+            luma[i] = (byte)(255 * (px[3 * i] * Luma.R + px[3 * i + 1] * Luma.G + px[3 * i + 2] * Luma.B) + 0.5f);   // the guide's weights, in 0..255
     }
 }
