@@ -5,7 +5,8 @@
 # timings. Rows:
 #   defaults 720p    a 720p clip fed at 30 fps with no model options (issue 20: >= 95 % out, p95 <= 100 ms, beyond inference p95 <= 33 ms)
 #   defaults 1 core  the same pinned to one core with taskset -c 0 (>= 90 % out, matte refresh rate reported)
-#   defaults 1080p   1080p at 30 fps with no model options (>= 95 % out), the clip scaled and a native 1080p clip
+#   defaults 1080p   1080p at 30 fps with no model options (>= 95 % out), the clip scaled and a native 1080p clip (the
+#                    100-frame talking head played forwards and back to 366 frames, bench/pingpong-clip.sh, like the rows above)
 #   MODEL            the named models (MODELS=…, default: the int8 student and MediaPipe selfie) on the issue-7 input, --threads 1
 # Needs ../shared (the clips, and the third-party models for the model rows).
 #   bench/live-latency.sh            (from the repository root, after ./setup.sh); ROWS=defaults skips the model rows
@@ -18,6 +19,9 @@ machine="$cpu, $(nproc) logical cores, $(uname -sr), measured $(date -u +%F), lo
 desk=../shared/data/videos/desk_woman_540p.mp4
 head=../shared/data/videos/talking_head_1080p.mp4
 walk=../shared/data/videos/pedestrians_576p.avi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+head366=$(bench/pingpong-clip.sh "$head" "$tmp/talking_head_1080p_pingpong.mp4" 366)
 md=$out/LiveLatency.md
 csv=$out/LiveLatency.csv
 {
@@ -60,7 +64,7 @@ row() {   # row LABEL COMMAND...
 row "defaults 720p" ./stream-matte -i "$desk" --size 1280x720 --fps 30 --realtime --frames 366 -o null
 row "defaults 720p, one core" taskset -c 0 ./stream-matte -i "$desk" --size 1280x720 --fps 30 --realtime --frames 366 -o null
 row "defaults 1080p (scaled)" ./stream-matte -i "$desk" --size 1920x1080 --fps 30 --realtime --frames 366 -o null
-row "defaults 1080p (native)" ./stream-matte -i "$head" --realtime -o null
+row "defaults 1080p (native, $(basename "$head") forwards and back)" ./stream-matte -i "$head366" --realtime --frames 366 -o null
 if [ "${ROWS:-all}" != defaults ]; then
   for model in ${MODELS:-stream_matte_student_r18x05_int8 selfie_segmentation_256}; do
     row "$model, --threads 1" ./stream-matte -i "$walk" --size 1280x720 --fps 30 --realtime --frames 900 --threads 1 -o null -m "$model" --models-dir ../shared/models

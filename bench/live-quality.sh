@@ -3,6 +3,8 @@
 # played at 30 fps through the live pipeline with the defaults (live default model, --model-size auto); every frame
 # that comes out is compared with the same model run offline on that very frame, at the size the live run ended at.
 # Mean IoU (alpha > 0.5) over the frames out (target >= 0.95) and flicker (mean |d alpha| on still pixels) of both.
+# A clip shorter than FRAMES at 30 fps is played forwards and back to FRAMES (bench/pingpong-clip.sh; no cut), so the
+# first seconds (warm-up) weigh as in a longer session; PINGPONG=off plays the clips as they are.
 # WARP=off runs it with the motion warp off (--motion-warp off; default on); the warp's time per warped frame is reported.
 #   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data; CLIPS=… to choose clips)
 set -euo pipefail
@@ -17,17 +19,23 @@ videos=../shared/data/videos
 IFS=',' read -r -a clips <<<"${CLIPS:-desk_woman_540p.mp4 1280x720,bookshelf_man_576p.mp4 1280x720,talking_head_1080p.mp4 1920x1080,clip_a.mp4 1280x720,street_crowd_720p.avi 1280x720}"
 dotnet build -c Release bench/StreamMatte.Bench.csproj -v q -nologo > /dev/null
 jsonl=$(mktemp)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp" "$jsonl"' EXIT
 for entry in "${clips[@]}"; do
   read -r clip size <<<"$entry"
-  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$videos/$clip" --size "$size" --fps 30 --frames "$frames" --motion-warp "${WARP:-on}" | tail -1 | tee -a "$jsonl"
+  path=$videos/$clip
+  [ "${PINGPONG:-on}" = off ] || path=$(bench/pingpong-clip.sh "$path" "$tmp/${clip%.*}_pingpong.mp4" "$frames" 30)
+  dotnet bench/bin/Release/net10.0/StreamMatte.Bench.dll live-quality "$path" --size "$size" --fps 30 --frames "$frames" --motion-warp "${WARP:-on}" | tail -1 \
+    | /usr/bin/python3 -c "import json, sys; r = json.loads(sys.stdin.read()); r['clip'] = '$clip' + ('' if '$path' == '$videos/$clip' else ' (forwards and back)'); print(json.dumps(r))" | tee -a "$jsonl"
 done
 /usr/bin/python3 - "$machine" "$frames" "$out" "$jsonl" <<'PY'
-import json, sys
+import json, os, sys
 machine, frames, out, jsonl = sys.argv[1:5]
 rows = [json.loads(l) for l in open(jsonl) if l.strip().startswith("{")]
 warp = rows[0]["motion_warp"] if rows else "on"
-md = ["# LiveMatteQuality", "", f"Reproduce: `{'WARP=off ' if warp == 'off' else ''}bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
-      f"Each clip played at 30 fps (up to {frames} frames) through the live pipeline with the defaults; every frame out is compared with the same "
+prefix = ("WARP=off " if warp == "off" else "") + ("PINGPONG=off " if os.environ.get("PINGPONG") == "off" else "")
+md = ["# LiveMatteQuality", "", f"Reproduce: `{prefix}bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
+      f"Each clip played at 30 fps (up to {frames} frames; a shorter clip forwards and back to {frames}, marked so) through the live pipeline with the defaults; every frame out is compared with the same "
       "model run offline on that very frame, at the network size the live run ended at. IoU of alpha > 0.5, mean over the frames out "
       "(target >= 0.95); flicker = mean |d alpha| on still pixels, live and offline. Matte age = frames between a frame and the frame its matte came from. "
       "Motion warp: whether each frame's matte was moved by the motion since its frame (--motion-warp); warp ms = its time per warped frame, p50/p95. "

@@ -104,6 +104,7 @@ public sealed class MattingPipeline
             _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System,
                 _warp is null ? null : new MotionLumaMaker());
             _network.ConfigureFirstSize(WorkingSize.Width, WorkingSize.Height);
+            FramePathWarmUp.Run(Settings, FrameSize, WorkingSize);   // compiled now, not on the camera's first frames
             matteSource = _liveMatte;
         }
         else matteSource = _inference = new InferenceStage(_context);

@@ -7,7 +7,12 @@ namespace StreamMatte.Pipeline.Live;
 /// steps down as soon as a size is clearly too slow or its window's median is over the budget (load rose), straight to
 /// the largest size predicted to fit, and steps up again one size at a time when the next larger size is predicted to fit
 /// with a margin, after a wait that doubles each time such a try fails (so a size on the edge is not flipped every
-/// second). It knows no clock: every decision follows from the times it is given, so tests feed it made-up times.
+/// second). Each change also teaches it how far the area prediction is off for the larger of the two sizes
+/// (<see cref="Correction"/>): the median just before the change is paired with the first full window after it, and
+/// step-up predictions for that size are scaled by the ratio from then on. A size found slower than predicted is then
+/// tried again only once the smaller size has got quicker by as much; without this a size on the edge (under a steady
+/// load, its median just over the budget) was tried and left every few seconds, each change reallocating the network's
+/// buffers. It knows no clock: every decision follows from the times it is given, so tests feed it made-up times.
 /// Allocation-free after construction.
 /// </summary>
 public sealed class ModelSizeController
@@ -22,6 +27,8 @@ public sealed class ModelSizeController
     private int _retryAfter;        // runs to wait before trying a larger size
     private bool _trying;           // the current size was reached by stepping up and has not yet proven itself
     private int _warmUpRuns;        // judged runs so far in the warm-up
+    private readonly double[] _correction;   // per rung: measured / area-predicted time, learned from changes
+    private (int Rung, double Ms)? _before;  // the size left at the last change and its median then, until the new size's first full window
 
     public ModelSizeController(AutoModelSize settings, double frameRate)
     {
@@ -30,6 +37,8 @@ public sealed class ModelSizeController
         _settings = settings;
         _ladder = [.. settings.Ladder.Order().Reverse()];
         _window = new double[settings.Window];
+        _correction = new double[_ladder.Length];
+        Array.Fill(_correction, 1.0);
         _sorted = new double[settings.Window];
         BudgetMs = settings.FramesPerMatte * 1000.0 / (frameRate > 0 ? frameRate : 30);
         _settle = settings.SettleRuns;
@@ -75,6 +84,7 @@ public sealed class ModelSizeController
         if (_count < _settings.FirstJudgement) return false;
         MedianMs = Median();
         bool full = _count == _window.Length;
+        if (full && _before is { } before) Learn(before.Rung, before.Ms);
         double limit = full ? BudgetMs : BudgetMs * _settings.EarlyOverrun;
         if (MedianMs > limit)
         {
@@ -90,7 +100,7 @@ public sealed class ModelSizeController
             double recent = RecentMedian(_settings.FirstJudgement);
             if (recent > BudgetMs) return false;   // over, but not clearly: a full window decides
             int target = LargestPredictedToFit(recent, BudgetMs);
-            return target < _rung && Change(target);
+            return target < _rung && Change(target, recent);
         }
         if (!full) return false;
         if (_trying)
@@ -99,11 +109,10 @@ public sealed class ModelSizeController
             _retryAfter = _settings.RetryAfterRuns;
         }
         if (_rung == 0 || _runsAtRung < _retryAfter) return false;
-        double larger = _ladder[_rung - 1], current = _ladder[_rung];
-        double predicted = MedianMs * (larger * larger) / (current * current);
+        double predicted = Predicted(MedianMs, _rung - 1) * _correction[_rung - 1];
         if (predicted > BudgetMs * _settings.StepUpMargin) return false;
         _trying = true;
-        return Change(_rung - 1);
+        return Change(_rung - 1, MedianMs);
     }
 
     private bool StepDown()
@@ -122,7 +131,28 @@ public sealed class ModelSizeController
         double recent = RecentMedian(_settings.FirstJudgement);
         int rung = _rung + 1;
         while (rung < _ladder.Length - 1 && Predicted(recent, rung) > BudgetMs) rung++;
-        return Change(rung);
+        return Change(rung, recent);
+    }
+
+    /// <summary>
+    /// How much slower (above 1) or quicker than the area prediction the size <paramref name="longSide"/> ran, as last
+    /// learned from a change to or from it; 1 until then. Step-up predictions for it are multiplied by this.
+    /// </summary>
+    public double Correction(int longSide) => _correction[Array.IndexOf(_ladder, longSide)];
+
+    /// <summary>
+    /// The first full window after a change: pairs its median with the one of the size left (<paramref name="ms"/> at
+    /// <paramref name="other"/>, measured moments apart, so under nearly the same load) and learns, for the larger of the
+    /// two, its time against the time the smaller one predicts for it.
+    /// </summary>
+    private void Learn(int other, double ms)
+    {
+        _before = null;
+        if (other == _rung || ms <= 0 || MedianMs <= 0) return;
+        var (larger, largerMs, smaller, smallerMs) = other < _rung ? (other, ms, _rung, MedianMs) : (_rung, MedianMs, other, ms);
+        double predicted = smallerMs * _ladder[larger] * _ladder[larger] / ((double)_ladder[smaller] * _ladder[smaller]);
+        // Bounded: one odd window (a burst of load around the change) should not shut a size out for good, nor open it wide.
+        _correction[larger] = Math.Clamp(largerMs / predicted, 0.5, 4);
     }
 
     /// <summary>The time a run at <paramref name="rung"/> is expected to take, given <paramref name="ms"/> at the current size (time ∝ pixels).</summary>
@@ -145,8 +175,10 @@ public sealed class ModelSizeController
         return n % 2 == 1 ? _sorted[n / 2] : (_sorted[n / 2 - 1] + _sorted[n / 2]) / 2;
     }
 
-    private bool Change(int rung)
+    /// <param name="ms">The median at the size being left, what the change was decided on.</param>
+    private bool Change(int rung, double ms)
     {
+        _before = (_rung, ms);
         _rung = rung;
         Changes++;
         Restart();
