@@ -24,7 +24,7 @@ public sealed class ModelSizeController
     private int _rung;              // index into the ladder; 0 = the largest
     private int _settle;            // runs still ignored after a change
     private int _runsAtRung;        // judged runs since the last change
-    private int _retryAfter;        // runs to wait before trying a larger size
+    private readonly int[] _retryAfter;   // per rung: runs to wait at the next smaller size before trying it
     private bool _trying;           // the current size was reached by stepping up and has not yet proven itself
     private int _warmUpRuns;        // judged runs so far in the warm-up
     private readonly double[] _correction;   // per rung: measured / area-predicted time, learned from changes
@@ -42,7 +42,8 @@ public sealed class ModelSizeController
         _sorted = new double[settings.Window];
         BudgetMs = settings.FramesPerMatte * 1000.0 / (frameRate > 0 ? frameRate : 30);
         _settle = settings.SettleRuns;
-        _retryAfter = settings.RetryAfterRuns;
+        _retryAfter = new int[_ladder.Length];
+        Array.Fill(_retryAfter, settings.RetryAfterRuns);
         _rung = _ladder.Length - 1;   // warm-up starts at the smallest size: the first matte comes soonest
     }
 
@@ -66,8 +67,8 @@ public sealed class ModelSizeController
     /// <summary>The median of the current window (NaN before its first judged run): what the last decision was based on.</summary>
     public double MedianMs { get; private set; } = double.NaN;
 
-    /// <summary>Runs to wait before the next try of a larger size (grows while tries fail).</summary>
-    public int RetryAfterRuns => _retryAfter;
+    /// <summary>Runs to wait at the next smaller size before trying <paramref name="longSide"/> (doubles each time it is left for being too slow).</summary>
+    public int RetryAfterRuns(int longSide) => _retryAfter[Array.IndexOf(_ladder, longSide)];
 
     /// <summary>Feeds the time of one run at <see cref="LongSide"/>; true when the size changed (the next run uses the new one).</summary>
     public bool Record(double milliseconds)
@@ -105,10 +106,10 @@ public sealed class ModelSizeController
         if (!full) return false;
         if (_trying)
         {
-            _trying = false;                        // the larger size held a whole window: tries may come soon again
-            _retryAfter = _settings.RetryAfterRuns;
+            _trying = false;                        // the larger size held a whole window: tries of it may come soon again
+            _retryAfter[_rung] = _settings.RetryAfterRuns;
         }
-        if (_rung == 0 || _runsAtRung < _retryAfter) return false;
+        if (_rung == 0 || _runsAtRung < _retryAfter[_rung - 1]) return false;
         double predicted = Predicted(MedianMs, _rung - 1) * _correction[_rung - 1];
         if (predicted > BudgetMs * _settings.StepUpMargin) return false;
         _trying = true;
@@ -117,8 +118,9 @@ public sealed class ModelSizeController
 
     private bool StepDown()
     {
-        if (_trying)   // the try of a larger size failed: wait longer before the next one
-            _retryAfter = Math.Min(_settings.MaxRetryAfterRuns, _retryAfter * 2);
+        // This size could not be kept (a failed try, or load that came later): wait longer before trying it again. The
+        // wait is this size's own: a smaller size's try that holds does not shorten it.
+        _retryAfter[_rung] = Math.Min(_settings.MaxRetryAfterRuns, _retryAfter[_rung] * 2);
         _trying = false;
         if (_rung == _ladder.Length - 1)
         {
@@ -143,16 +145,20 @@ public sealed class ModelSizeController
     /// <summary>
     /// The first full window after a change: pairs its median with the one of the size left (<paramref name="ms"/> at
     /// <paramref name="other"/>, measured moments apart, so under nearly the same load) and learns, for the larger of the
-    /// two, its time against the time the smaller one predicts for it.
+    /// two, its time against the time the smaller one predicts for it. Leaving a size can only make it look slower
+    /// (the larger of the old and new ratio: under a load that comes and goes, the smaller size's window may be measured
+    /// in a burst); reaching it by a try that held measures it afresh.
     /// </summary>
     private void Learn(int other, double ms)
     {
         _before = null;
         if (other == _rung || ms <= 0 || MedianMs <= 0) return;
-        var (larger, largerMs, smaller, smallerMs) = other < _rung ? (other, ms, _rung, MedianMs) : (_rung, MedianMs, other, ms);
+        bool left = other < _rung;   // the larger size is the one left
+        var (larger, largerMs, smaller, smallerMs) = left ? (other, ms, _rung, MedianMs) : (_rung, MedianMs, other, ms);
         double predicted = smallerMs * _ladder[larger] * _ladder[larger] / ((double)_ladder[smaller] * _ladder[smaller]);
         // Bounded: one odd window (a burst of load around the change) should not shut a size out for good, nor open it wide.
-        _correction[larger] = Math.Clamp(largerMs / predicted, 0.5, 4);
+        double ratio = Math.Clamp(largerMs / predicted, 0.5, 4);
+        _correction[larger] = left ? Math.Max(_correction[larger], ratio) : ratio;
     }
 
     /// <summary>The time a run at <paramref name="rung"/> is expected to take, given <paramref name="ms"/> at the current size (time ∝ pixels).</summary>
