@@ -32,7 +32,7 @@ public sealed record AutoModelSize
     /// <summary>A larger size is tried only when it is predicted (time ∝ pixels) to take at most this share of the budget.</summary>
     public double StepUpMargin { get; init; } = 0.8;
 
-    /// <summary>Runs at a size before the next larger one is tried again; doubles each time such a try is stepped back from.</summary>
+    /// <summary>Runs at a size before the next larger one is tried (again); each size's own wait doubles each time that size is left for being too slow.</summary>
     public int RetryAfterRuns { get; init; } = 60;
 
     /// <summary>The longest wait between tries of a larger size, in runs.</summary>

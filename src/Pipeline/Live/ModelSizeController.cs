@@ -6,8 +6,8 @@ namespace StreamMatte.Pipeline.Live;
 /// frame intervals). It starts at the smallest and climbs straight to the size predicted to fit (<see cref="WarmingUp"/>),
 /// steps down as soon as a size is clearly too slow or its window's median is over the budget (load rose), straight to
 /// the largest size predicted to fit, and steps up again one size at a time when the next larger size is predicted to fit
-/// with a margin, after a wait that doubles each time such a try fails (so a size on the edge is not flipped every
-/// second). Each change also teaches it how far the area prediction is off for the larger of the two sizes
+/// with a margin, after a wait of that size's own which doubles each time the size is left for being too slow (so a size
+/// on the edge is not flipped every second). Each change also teaches it how far the area prediction is off for the larger of the two sizes
 /// (<see cref="Correction"/>): the median just before the change is paired with the first full window after it, and
 /// step-up predictions for that size are scaled by the ratio from then on. A size found slower than predicted is then
 /// tried again only once the smaller size has got quicker by as much; without this a size on the edge (under a steady
