@@ -22,7 +22,8 @@ public sealed class FramePool
             var frame = new Frame(this, width, height, smallWidth, smallHeight, people) { InPool = 1 };
             // Every page written once now: fresh memory is mapped on its first write (a page fault, the kernel zeroing the
             // page), and the first pass of 17 pooled 1080p frames through the pipeline otherwise paid for ~250 MB of it
-            // on the camera's first frames: a 1080p live run lost 16-30 frames in its first 2 s, 4-6 with this.
+            // on the camera's first frames: a 1080p live run lost 16-30 frames in its first 2 s, 5-10 with this alone (4-6 with
+            // Live/FramePathWarmUp as well).
             Array.Clear(frame.Image.Pixels);
             Array.Clear(frame.Alpha.Data);
             _free.Writer.TryWrite(frame);
