@@ -62,8 +62,8 @@ public sealed class MattingPipeline
         var format = source.Format;
         FrameSize = (format.Width, format.Height);
         WorkingSize = Settings.InferenceSize(format.Width, format.Height);
-        // Live, the network's first size is set up below (LiveInference.ConfigureFirstSize): a probe run at the working
-        // size as well would only delay the first frame.
+        // Live, the network's sizes are set up below (LiveInference.PrepareSizes): a probe run at the working size as
+        // well would only delay the first frame.
         if (Mode == PipelineMode.Offline) model.Configure(WorkingSize.Width, WorkingSize.Height);
         _compositor = new Compositor(Settings.Composite);
         _compositor.Configure(format.Width, format.Height, WorkingSize.Width, WorkingSize.Height);
@@ -92,6 +92,7 @@ public sealed class MattingPipeline
         // frame path on the newest picture (flow limiter in, matte board out) and each frame takes the newest matte.
         FrameStage matteSource;
         FlowLimiter? limiter = null;
+        var refine = new RefineStage(_context);
         if (Mode == PipelineMode.Live)
         {
             limiter = new FlowLimiter(WorkingSize.Width, WorkingSize.Height);
@@ -103,14 +104,23 @@ public sealed class MattingPipeline
             SizeController = LiveSizeController(format);
             _network = new LiveInference(_context, limiter, board, SizeController, clock ?? TimeProvider.System,
                 _warp is null ? null : new MotionLumaMaker());
-            _network.ConfigureFirstSize(WorkingSize.Width, WorkingSize.Height);
+            // Every size the network may work at is set up now, on both sides: a size change in the run then allocates
+            // nothing (before, each left 9-17 MB more resident memory in a 30-minute soak, bench/results/LiveSoak.md).
+            var matteSizes = _network.PrepareSizes(SizeController?.Ladder ?? [Settings.InferenceLongSide], WorkingSize.Width, WorkingSize.Height);
+            var largest = matteSizes.MaxBy(s => s.Width * s.Height);
+            board.Reserve(largest.Width, largest.Height, _warp is null ? (0, 0) : MotionWarp.MotionSize(largest.Width, largest.Height));
+            foreach (var (w, h) in matteSizes)
+            {
+                refine.Prepare(w, h);
+                _warp?.Prepare(w, h, WorkingSize.Width, WorkingSize.Height);
+            }
             FramePathWarmUp.Run(Settings, FrameSize, WorkingSize);   // compiled now, not on the camera's first frames
             matteSource = _liveMatte;
         }
         else matteSource = _inference = new InferenceStage(_context);
         var stages = new List<FrameStage> { new PreprocessStage(_context, limiter), matteSource };
         if (_peopleStage != null) stages.Add(_peopleStage);
-        stages.AddRange([new RefineStage(_context), new CompositeStage(_context, _compositor), _output]);
+        stages.AddRange([refine, new CompositeStage(_context, _compositor), _output]);
         _stages = [.. stages];
         _limiter = limiter;
         var link = Link(_stages[0].Stats);

@@ -127,7 +127,9 @@ public class LiveMatteTests
         Assert.True(model.Inferences >= 20, $"the network ran only {model.Inferences} times");
         Assert.Equal(448, pipeline.NetworkLongSide);
         Assert.Equal((192, 108), model.Sizes[0]);      // the warm-up starts small (10 ms) and goes straight to 448 (56 ms predicted)
-        Assert.Equal([(192, 108), (448, 252)], model.Configured);   // set up for the first size before any frame, never for the unused working size
+        // Every size of the ladder is set up before any frame, the first one last (a change in the run then allocates
+        // nothing); never the unused working size. The one change in the run is a switch to a size set up before.
+        Assert.Equal([(512, 288), (448, 252), (384, 216), (320, 180), (256, 144), (192, 108), (448, 252)], model.Configured);
         Assert.Equal((448, 252), model.Sizes[^1]);
         Assert.Equal(1, pipeline.SizeController!.Changes);
         Assert.Equal(0, pipeline.FramesOutstanding);

@@ -25,9 +25,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
 
     private const int Stride = 4, Multiple = 32;
     private readonly int _queries;
-    private readonly Slot?[] _slots = new Slot?[SlotCount];
-    private TensorResampler? _resampler;
-    private MainParts? _mainParts;
+    private SetUp? _now;
     private readonly int[] _order;
 
     private sealed class Slot(PinnedTensor<float> image, PinnedTensor<float> scores, PinnedTensor<float> alphas, SessionBinding binding, MatteOutput matte)
@@ -37,6 +35,25 @@ public sealed class InstanceMattingModel : OnnxMattingModel
         public PinnedTensor<float> Alphas { get; } = alphas;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+    }
+
+    /// <summary>One frame size's resampler, main-part finder and slots.</summary>
+    private sealed class SetUp : SizeSetUp
+    {
+        public required TensorResampler Resampler { get; init; }
+        public required MainParts MainParts { get; init; }
+        public required Slot[] Slots { get; init; }
+
+        public override void Dispose()
+        {
+            foreach (var s in Slots)
+            {
+                s.Binding.Dispose();
+                s.Image.Dispose();
+                s.Scores.Dispose();
+                s.Alphas.Dispose();
+            }
+        }
     }
 
     public InstanceMattingModel(OrtSession session) : base(session)
@@ -56,14 +73,12 @@ public sealed class InstanceMattingModel : OnnxMattingModel
     /// <summary>How many people one pass can separate at most.</summary>
     public int Queries => _queries;
 
-    protected override void OnConfigure(int frameWidth, int frameHeight)
+    protected override SizeSetUp CreateSetUp(int frameWidth, int frameHeight)
     {
         double scale = (double)LongSide / Math.Max(frameWidth, frameHeight);
         int Round(double v) => Math.Max(Multiple, (int)Math.Round(v / Multiple) * Multiple);
-        InputSize = (Round(frameWidth * scale), Round(frameHeight * scale));
-        var (w, h) = InputSize;
-        _resampler = new TensorResampler(frameWidth, frameHeight, w, h, TensorLayout.Nchw, ChannelOrder.Rgb, PixelNormalization.ZeroToOne);
-        _mainParts = new MainParts(w / Stride, h / Stride);
+        int w = Round(frameWidth * scale), h = Round(frameHeight * scale);
+        var slots = new Slot[SlotCount];
         for (int s = 0; s < SlotCount; s++)
         {
             var image = new PinnedTensor<float>([1, 3, h, w]);
@@ -73,17 +88,26 @@ public sealed class InstanceMattingModel : OnnxMattingModel
             binding.BindInput("image", image);
             binding.BindOutput("scores", scores);
             binding.BindOutput("alphas", alphas);
-            _slots[s] = new Slot(image, scores, alphas, binding, new MatteOutput(w / Stride, h / Stride, _queries));
+            slots[s] = new Slot(image, scores, alphas, binding, new MatteOutput(w / Stride, h / Stride, _queries));
         }
+        return new SetUp
+        {
+            InputSize = (w, h),
+            Resampler = new TensorResampler(frameWidth, frameHeight, w, h, TensorLayout.Nchw, ChannelOrder.Rgb, PixelNormalization.ZeroToOne),
+            MainParts = new MainParts(w / Stride, h / Stride),
+            Slots = slots,
+        };
     }
 
-    protected override void OnPrepare(RgbImage frame, int slot) => _resampler!.Fill(frame, _slots[slot]!.Image.Span);
+    protected override void Use(SizeSetUp setUp) => _now = (SetUp)setUp;
 
-    protected override void OnInfer(int slot) => _slots[slot]!.Binding.Run();
+    protected override void OnPrepare(RgbImage frame, int slot) => _now!.Resampler.Fill(frame, _now.Slots[slot].Image.Span);
+
+    protected override void OnInfer(int slot) => _now!.Slots[slot].Binding.Run();
 
     protected override MatteOutput OnRead(int slot)
     {
-        var s = _slots[slot]!;
+        var s = _now!.Slots[slot];
         var scores = s.Scores.Span;
         var alphas = s.Alphas.Span;
         var matte = s.Matte;
@@ -116,7 +140,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
             person.Score = scores[q];
             var mask = person.Mask.Data.AsSpan(0, plane);
             alphas.Slice(q * plane, plane).CopyTo(mask);
-            _mainParts!.Apply(mask);
+            _now!.MainParts.Apply(mask);
             person.Box = BoxOf(person.Mask);
             for (int i = 0; i < plane; i++) union[i] = MathF.Min(1f, union[i] + mask[i]);
         }
@@ -144,18 +168,5 @@ public sealed class InstanceMattingModel : OnnxMattingModel
         var (fw, fh) = FrameSize!.Value;
         float sx = (float)fw / mask.Width, sy = (float)fh / mask.Height;
         return (x0 * sx, y0 * sy, (x1 - x0 + 1) * sx, (y1 - y0 + 1) * sy);
-    }
-
-    protected override void ReleaseSlots()
-    {
-        for (int i = 0; i < SlotCount; i++)
-        {
-            if (_slots[i] is not { } s) continue;
-            s.Binding.Dispose();
-            s.Image.Dispose();
-            s.Scores.Dispose();
-            s.Alphas.Dispose();
-            _slots[i] = null;
-        }
     }
 }

@@ -7,11 +7,23 @@ namespace StreamMatte.Models.Adapters;
 
 /// <summary>
 /// What every ONNX-backed adapter shares: the session, the frame-size bookkeeping, and the rule that all
-/// per-size allocations happen in <see cref="OnConfigure"/>. Subclasses own their slots' tensors and bindings.
+/// per-size allocations happen in <see cref="CreateSetUp"/>. Each frame size's set-up (the slots' tensors and bindings,
+/// the resampler) is kept once made, a few sizes at most: live mode's automatic size moves the network between the
+/// sizes of a ladder, and going back to a size then allocates nothing (<see cref="Configure"/>).
 /// </summary>
 public abstract class OnnxMattingModel : IMattingModel
 {
     public const int SlotCount = 2;
+
+    /// <summary>What an adapter makes for one frame size; disposed when it is dropped or the model is.</summary>
+    protected abstract class SizeSetUp : IDisposable
+    {
+        /// <summary>The network input this frame size is given.</summary>
+        public required (int Width, int Height) InputSize { get; init; }
+        public abstract void Dispose();
+    }
+
+    private readonly PerSize<(int, int), SizeSetUp> _setUps = new();
 
     protected OnnxMattingModel(OrtSession session) => Session = session;
 
@@ -21,15 +33,24 @@ public abstract class OnnxMattingModel : IMattingModel
     public abstract ModelCapabilities Capabilities { get; }
     public string Provider => Session.Provider;
     public (int Width, int Height)? FrameSize { get; private set; }
-    public (int Width, int Height) InputSize { get; protected set; }
+    public (int Width, int Height) InputSize { get; private set; }
 
+    /// <summary>
+    /// Gets ready for frames of this size: the set-up made for it before, or a new one (tensors, bindings, a probe
+    /// run). The recurrent state, if any, starts afresh when the size changes.
+    /// </summary>
     public void Configure(int frameWidth, int frameHeight)
     {
         if (FrameSize == (frameWidth, frameHeight)) return;
-        ReleaseSlots();
-        OnConfigure(frameWidth, frameHeight);
+        if (!_setUps.TryGet((frameWidth, frameHeight), out var setUp))
+            setUp = _setUps.Add((frameWidth, frameHeight), CreateSetUp(frameWidth, frameHeight));
+        InputSize = setUp.InputSize;
         FrameSize = (frameWidth, frameHeight);
+        Use(setUp);
     }
+
+    /// <summary>Frame sizes whose set-up is kept now.</summary>
+    public int KeptSizes => _setUps.Count;
 
     public void Prepare(RgbImage frame, int slot)
     {
@@ -42,13 +63,14 @@ public abstract class OnnxMattingModel : IMattingModel
     public MatteOutput Read(int slot) => OnRead(CheckSlot(slot));
     public virtual void ResetState() { }
 
-    protected abstract void OnConfigure(int frameWidth, int frameHeight);
+    /// <summary>Makes the set-up for one frame size (set-up time).</summary>
+    protected abstract SizeSetUp CreateSetUp(int frameWidth, int frameHeight);
+
+    /// <summary>Switches to <paramref name="setUp"/>, made by this adapter's <see cref="CreateSetUp"/>.</summary>
+    protected abstract void Use(SizeSetUp setUp);
     protected abstract void OnPrepare(RgbImage frame, int slot);
     protected abstract void OnInfer(int slot);
     protected abstract MatteOutput OnRead(int slot);
-
-    /// <summary>Frees the tensors and bindings of the current frame size.</summary>
-    protected abstract void ReleaseSlots();
 
     private int CheckSlot(int slot)
     {
@@ -72,7 +94,7 @@ public abstract class OnnxMattingModel : IMattingModel
 
     public void Dispose()
     {
-        ReleaseSlots();
+        _setUps.Clear();
         Session.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -23,10 +23,7 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
     /// <summary>RVM's guidance: run the network's own resolution near 512 px on the long side.</summary>
     public const int InternalLongSide = 512;
 
-    private readonly Slot?[] _slots = new Slot?[SlotCount];
-    private PinnedTensor<float>[][]? _states; // [set][r1..r4]
-    private PinnedTensor<float>? _ratio;
-    private TensorResampler? _toTensor;
+    private SetUp? _now;
     private int _newestState;
 
     private sealed class Slot(PinnedTensor<float> src, PinnedTensor<float> fgr, PinnedTensor<float> pha, SessionBinding[] bindings, MatteOutput matte)
@@ -36,6 +33,28 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
         public PinnedTensor<float> Alpha { get; } = pha;
         public SessionBinding[] Bindings { get; } = bindings; // [state set read]
         public MatteOutput Matte { get; } = matte;
+    }
+
+    /// <summary>One frame size's resampler, downsample ratio, the two recurrent state sets (read one, write the other) and slots.</summary>
+    private sealed class SetUp : SizeSetUp
+    {
+        public required TensorResampler ToTensor { get; init; }
+        public required PinnedTensor<float> Ratio { get; init; }
+        public required PinnedTensor<float>[][] States { get; init; }   // [set][r1..r4]
+        public required Slot[] Slots { get; init; }
+
+        public override void Dispose()
+        {
+            foreach (var s in Slots)
+            {
+                foreach (var b in s.Bindings) b.Dispose();
+                s.Source.Dispose();
+                s.Foreground.Dispose();
+                s.Alpha.Dispose();
+            }
+            foreach (var set in States) foreach (var t in set) t.Dispose();
+            Ratio.Dispose();
+        }
     }
 
     public RobustVideoMattingModel(OrtSession session) : base(session)
@@ -57,14 +76,13 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
 
     public static float RatioFor(int width, int height) => Math.Min(1f, (float)InternalLongSide / Math.Max(width, height));
 
-    protected override void OnConfigure(int frameWidth, int frameHeight)
+    protected override SizeSetUp CreateSetUp(int frameWidth, int frameHeight)
     {
-        InputSize = (frameWidth, frameHeight);
-        DownsampleRatio = RatioFor(frameWidth, frameHeight);
-        _toTensor = new TensorResampler(frameWidth, frameHeight, frameWidth, frameHeight, TensorLayout.Nchw,
+        float downsampleRatio = RatioFor(frameWidth, frameHeight);
+        var toTensor = new TensorResampler(frameWidth, frameHeight, frameWidth, frameHeight, TensorLayout.Nchw,
             ChannelOrder.Rgb, PixelNormalization.ZeroToOne);
-        _ratio = new PinnedTensor<float>([1]);
-        _ratio.Span[0] = DownsampleRatio;
+        var ratio = new PinnedTensor<float>([1]);
+        ratio.Span[0] = downsampleRatio;
 
         // One run with ORT-allocated outputs tells the state shapes for this frame size.
         long[] srcShape = [1, 3, frameHeight, frameWidth];
@@ -75,13 +93,14 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
                 probeInputs.Add(info.Name switch
                 {
                     "src" => new PinnedTensor<float>(srcShape),
-                    "downsample_ratio" => new PinnedTensor<float>(new[] { DownsampleRatio }, [1]),
+                    "downsample_ratio" => new PinnedTensor<float>(new[] { downsampleRatio }, [1]),
                     _ => new PinnedTensor<float>([1, 1, 1, 1]),
                 });
             var probe = Session.RunAndCopy(probeInputs.ToArray()).ToDictionary(o => o.Name);
-            _states = new PinnedTensor<float>[2][];
+            var states = new PinnedTensor<float>[2][];
             for (int set = 0; set < 2; set++)
-                _states[set] = StateOutputs.Select(n => new PinnedTensor<float>(probe[n].Shape)).ToArray();
+                states[set] = StateOutputs.Select(n => new PinnedTensor<float>(probe[n].Shape)).ToArray();
+            var slots = new Slot[SlotCount];
             for (int s = 0; s < SlotCount; s++)
             {
                 var src = new PinnedTensor<float>(srcShape);
@@ -92,39 +111,47 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
                 {
                     var b = Session.CreateBinding();
                     b.BindInput("src", src);
-                    b.BindInput("downsample_ratio", _ratio);
+                    b.BindInput("downsample_ratio", ratio);
                     b.BindOutput("fgr", fgr);
                     b.BindOutput("pha", pha);
                     for (int k = 0; k < 4; k++)
                     {
-                        b.BindInput(StateInputs[k], _states[read][k]);
-                        b.BindOutput(StateOutputs[k], _states[1 - read][k]);
+                        b.BindInput(StateInputs[k], states[read][k]);
+                        b.BindOutput(StateOutputs[k], states[1 - read][k]);
                     }
                     bindings[read] = b;
                 }
                 int outW = (int)probe["pha"].Shape[3], outH = (int)probe["pha"].Shape[2];
                 // α is read straight from the output tensor's pinned buffer ([1,1,H,W] is one plane): no copy per frame.
-                _slots[s] = new Slot(src, fgr, pha, bindings, new MatteOutput(new FloatPlane(outW, outH, pha.Buffer), foreground: true));
+                slots[s] = new Slot(src, fgr, pha, bindings, new MatteOutput(new FloatPlane(outW, outH, pha.Buffer), foreground: true));
             }
+            return new SetUp { InputSize = (frameWidth, frameHeight), ToTensor = toTensor, Ratio = ratio, States = states, Slots = slots };
         }
         finally
         {
             foreach (var t in probeInputs) t.Dispose();
         }
+    }
+
+    /// <summary>A size change starts the recurrent state afresh: the state of another size (or of long ago) is not this video's.</summary>
+    protected override void Use(SizeSetUp setUp)
+    {
+        _now = (SetUp)setUp;
+        DownsampleRatio = _now.Ratio.Span[0];
         ResetState();
     }
 
-    protected override void OnPrepare(RgbImage frame, int slot) => _toTensor!.Fill(frame, _slots[slot]!.Source.Span);
+    protected override void OnPrepare(RgbImage frame, int slot) => _now!.ToTensor.Fill(frame, _now.Slots[slot].Source.Span);
 
     protected override void OnInfer(int slot)
     {
-        _slots[slot]!.Bindings[_newestState].Run();
+        _now!.Slots[slot].Bindings[_newestState].Run();
         _newestState = 1 - _newestState;
     }
 
     protected override MatteOutput OnRead(int slot)
     {
-        var s = _slots[slot]!;
+        var s = _now!.Slots[slot];
         int plane = s.Matte.Alpha.Width * s.Matte.Alpha.Height;
         var fgr = s.Foreground.Span;
         for (int c = 0; c < 3; c++) fgr.Slice(c * plane, plane).CopyTo(s.Matte.Foreground![c].Data);
@@ -134,25 +161,8 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
     /// <summary>Zero state is what RVM starts from (its [1,1,1,1] zeros broadcast to the same thing).</summary>
     public override void ResetState()
     {
-        if (_states is null) return;
-        foreach (var set in _states) foreach (var t in set) t.Span.Clear();
+        if (_now is null) return;
+        foreach (var set in _now.States) foreach (var t in set) t.Span.Clear();
         _newestState = 0;
-    }
-
-    protected override void ReleaseSlots()
-    {
-        for (int i = 0; i < SlotCount; i++)
-        {
-            if (_slots[i] is not { } s) continue;
-            foreach (var b in s.Bindings) b.Dispose();
-            s.Source.Dispose();
-            s.Foreground.Dispose();
-            s.Alpha.Dispose();
-            _slots[i] = null;
-        }
-        if (_states != null) foreach (var set in _states) foreach (var t in set) t.Dispose();
-        _states = null;
-        _ratio?.Dispose();
-        _ratio = null;
     }
 }

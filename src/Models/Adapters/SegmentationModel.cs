@@ -11,9 +11,7 @@ namespace StreamMatte.Models.Adapters;
 public sealed class SegmentationModel : OnnxMattingModel
 {
     private readonly SegmentationSpec _spec;
-    private readonly Slot?[] _slots = new Slot?[SlotCount];
-    private TensorResampler? _resampler;
-    private (int X, int Y, int Width, int Height) _outputRoi;
+    private SetUp? _now;
 
     private sealed class Slot(PinnedTensor<float> input, PinnedTensor<float> output, SessionBinding binding, MatteOutput matte)
     {
@@ -21,6 +19,24 @@ public sealed class SegmentationModel : OnnxMattingModel
         public PinnedTensor<float> Output { get; } = output;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+    }
+
+    /// <summary>One frame size's resampler into the input tensor, the output's region that is the frame, and the slots.</summary>
+    private sealed class SetUp : SizeSetUp
+    {
+        public required TensorResampler Resampler { get; init; }
+        public required (int X, int Y, int Width, int Height) OutputRoi { get; init; }
+        public required Slot[] Slots { get; init; }
+
+        public override void Dispose()
+        {
+            foreach (var s in Slots)
+            {
+                s.Binding.Dispose();
+                s.Input.Dispose();
+                s.Output.Dispose();
+            }
+        }
     }
 
     public SegmentationModel(OrtSession session, SegmentationSpec spec) : base(session)
@@ -50,10 +66,9 @@ public sealed class SegmentationModel : OnnxMattingModel
     private long[] InputShape(int w, int h) =>
         _spec.Layout == TensorLayout.Nchw ? [1, 3, h, w] : [1, h, w, 3];
 
-    protected override void OnConfigure(int frameWidth, int frameHeight)
+    protected override SizeSetUp CreateSetUp(int frameWidth, int frameHeight)
     {
         var (w, h) = _spec.Size.For(frameWidth, frameHeight);
-        InputSize = (w, h);
         (int X, int Y, int Width, int Height)? roi = null;
         float pad = 0;
         if (_spec.Size is InputSizePolicy.Fixed { Letterbox: true } fixedSize)
@@ -61,17 +76,18 @@ public sealed class SegmentationModel : OnnxMattingModel
             roi = Letterbox.Fit(frameWidth, frameHeight, w, h);
             pad = fixedSize.PadPixel;
         }
-        _resampler = new TensorResampler(frameWidth, frameHeight, w, h, _spec.Layout, _spec.Order, _spec.Normalization, roi, pad);
+        var resampler = new TensorResampler(frameWidth, frameHeight, w, h, _spec.Layout, _spec.Order, _spec.Normalization, roi, pad);
 
         // Learn the output shape for this input size once (also a warm-up run).
-        using var probeInput = new PinnedTensor<float>(InputShape(w, h));
-        var probe = Session.RunAndCopy([probeInput]);
-        long[] outShape = probe[0].Shape;
+        long[] outShape;
+        using (var probeInput = new PinnedTensor<float>(InputShape(w, h)))
+            outShape = Session.RunAndCopy([probeInput])[0].Shape;
         int outH = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? outShape[2] : outShape[1]);
         int outW = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? outShape[3] : outShape[2]);
         var r = roi ?? (0, 0, w, h);
-        _outputRoi = ((int)((long)r.X * outW / w), (int)((long)r.Y * outH / h),
-                      Math.Max(1, (int)((long)r.Width * outW / w)), Math.Max(1, (int)((long)r.Height * outH / h)));
+        (int X, int Y, int Width, int Height) outputRoi = ((int)((long)r.X * outW / w), (int)((long)r.Y * outH / h),
+            Math.Max(1, (int)((long)r.Width * outW / w)), Math.Max(1, (int)((long)r.Height * outH / h)));
+        var slots = new Slot[SlotCount];
         for (int s = 0; s < SlotCount; s++)
         {
             var input = new PinnedTensor<float>(InputShape(w, h));
@@ -79,17 +95,21 @@ public sealed class SegmentationModel : OnnxMattingModel
             var binding = Session.CreateBinding();
             binding.BindInput(0, input);
             binding.BindOutput(0, output);
-            _slots[s] = new Slot(input, output, binding, new MatteOutput(_outputRoi.Width, _outputRoi.Height));
+            slots[s] = new Slot(input, output, binding, new MatteOutput(outputRoi.Width, outputRoi.Height));
         }
+        return new SetUp { InputSize = (w, h), Resampler = resampler, OutputRoi = outputRoi, Slots = slots };
     }
 
-    protected override void OnPrepare(RgbImage frame, int slot) => _resampler!.Fill(frame, _slots[slot]!.Input.Span);
+    protected override void Use(SizeSetUp setUp) => _now = (SetUp)setUp;
 
-    protected override void OnInfer(int slot) => _slots[slot]!.Binding.Run();
+    protected override void OnPrepare(RgbImage frame, int slot) => _now!.Resampler.Fill(frame, _now.Slots[slot].Input.Span);
+
+    protected override void OnInfer(int slot) => _now!.Slots[slot].Binding.Run();
 
     protected override MatteOutput OnRead(int slot)
     {
-        var s = _slots[slot]!;
+        var s = _now!.Slots[slot];
+        var roi = _now.OutputRoi;
         var shape = s.Output.Shape;
         int outH = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? shape[2] : shape[1]);
         int outW = (int)(_spec.Decoding.Layout == TensorLayout.Nchw ? shape[3] : shape[2]);
@@ -99,23 +119,11 @@ public sealed class SegmentationModel : OnnxMattingModel
         for (int y = 0; y < alpha.Height; y++)
         {
             var row = alpha.Row(y);
-            int rowStart = (y + _outputRoi.Y) * outW + _outputRoi.X;
+            int rowStart = (y + roi.Y) * outW + roi.X;
             for (int x = 0; x < row.Length; x++)
                 row[x] = Math.Clamp(_spec.Decoding.Decode(output, rowStart + x, plane), 0f, 1f);
         }
         return s.Matte;
-    }
-
-    protected override void ReleaseSlots()
-    {
-        for (int i = 0; i < SlotCount; i++)
-        {
-            if (_slots[i] is not { } s) continue;
-            s.Binding.Dispose();
-            s.Input.Dispose();
-            s.Output.Dispose();
-            _slots[i] = null;
-        }
     }
 }
 

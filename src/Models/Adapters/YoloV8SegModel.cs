@@ -21,10 +21,7 @@ public sealed class YoloV8SegModel : OnnxMattingModel
     public float NmsIou { get; init; } = 0.5f;
 
     private readonly int _inputSize, _anchors, _classes, _protoSize;
-    private readonly Slot?[] _slots = new Slot?[SlotCount];
-    private TensorResampler? _resampler;
-    private (int X, int Y, int Width, int Height) _roi;
-    private float _scale;
+    private SetUp? _now;
     private readonly int[] _candidates, _kept;
     private readonly float[] _candidateScores;
 
@@ -35,6 +32,26 @@ public sealed class YoloV8SegModel : OnnxMattingModel
         public PinnedTensor<float> Protos { get; } = protos;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+    }
+
+    /// <summary>One frame size's letterbox (where the frame sits in the square input, and its scale) and slots.</summary>
+    private sealed class SetUp : SizeSetUp
+    {
+        public required TensorResampler Resampler { get; init; }
+        public required (int X, int Y, int Width, int Height) Roi { get; init; }
+        public required float Scale { get; init; }
+        public required Slot[] Slots { get; init; }
+
+        public override void Dispose()
+        {
+            foreach (var s in Slots)
+            {
+                s.Binding.Dispose();
+                s.Images.Dispose();
+                s.Output0.Dispose();
+                s.Protos.Dispose();
+            }
+        }
     }
 
     public YoloV8SegModel(OrtSession session) : base(session)
@@ -60,15 +77,14 @@ public sealed class YoloV8SegModel : OnnxMattingModel
     public override ModelCapabilities Capabilities =>
         ModelCapabilities.Alpha | ModelCapabilities.Instances | ModelCapabilities.Segmentation;
 
-    protected override void OnConfigure(int frameWidth, int frameHeight)
+    protected override SizeSetUp CreateSetUp(int frameWidth, int frameHeight)
     {
-        InputSize = (_inputSize, _inputSize);
-        _roi = Letterbox.Fit(frameWidth, frameHeight, _inputSize, _inputSize);
-        _scale = (float)_roi.Width / frameWidth;
-        _resampler = new TensorResampler(frameWidth, frameHeight, _inputSize, _inputSize, TensorLayout.Nchw,
-            ChannelOrder.Rgb, PixelNormalization.ZeroToOne, _roi, padPixel: 114);
+        var roi = Letterbox.Fit(frameWidth, frameHeight, _inputSize, _inputSize);
+        var resampler = new TensorResampler(frameWidth, frameHeight, _inputSize, _inputSize, TensorLayout.Nchw,
+            ChannelOrder.Rgb, PixelNormalization.ZeroToOne, roi, padPixel: 114);
         int ratio = _inputSize / _protoSize;
-        int maskW = Math.Max(1, _roi.Width / ratio), maskH = Math.Max(1, _roi.Height / ratio);
+        int maskW = Math.Max(1, roi.Width / ratio), maskH = Math.Max(1, roi.Height / ratio);
+        var slots = new Slot[SlotCount];
         for (int s = 0; s < SlotCount; s++)
         {
             var images = new PinnedTensor<float>([1, 3, _inputSize, _inputSize]);
@@ -78,17 +94,20 @@ public sealed class YoloV8SegModel : OnnxMattingModel
             binding.BindInput("images", images);
             binding.BindOutput("output0", output0);
             binding.BindOutput("protos", protos);
-            _slots[s] = new Slot(images, output0, protos, binding, new MatteOutput(maskW, maskH, MaxPeople));
+            slots[s] = new Slot(images, output0, protos, binding, new MatteOutput(maskW, maskH, MaxPeople));
         }
+        return new SetUp { InputSize = (_inputSize, _inputSize), Resampler = resampler, Roi = roi, Scale = (float)roi.Width / frameWidth, Slots = slots };
     }
 
-    protected override void OnPrepare(RgbImage frame, int slot) => _resampler!.Fill(frame, _slots[slot]!.Images.Span);
+    protected override void Use(SizeSetUp setUp) => _now = (SetUp)setUp;
 
-    protected override void OnInfer(int slot) => _slots[slot]!.Binding.Run();
+    protected override void OnPrepare(RgbImage frame, int slot) => _now!.Resampler.Fill(frame, _now.Slots[slot].Images.Span);
+
+    protected override void OnInfer(int slot) => _now!.Slots[slot].Binding.Run();
 
     protected override MatteOutput OnRead(int slot)
     {
-        var s = _slots[slot]!;
+        var s = _now!.Slots[slot];
         ReadOnlySpan<float> o = s.Output0.Span;
         int n = _anchors;
 
@@ -142,11 +161,12 @@ public sealed class YoloV8SegModel : OnnxMattingModel
         float cx = o[anchor] * _inputSize, cy = o[n + anchor] * _inputSize, bw = o[2 * n + anchor] * _inputSize, bh = o[3 * n + anchor] * _inputSize;
         float x0 = cx - bw / 2, y0 = cy - bh / 2;
         person.Score = o[4 * n + anchor];
-        person.Box = ((x0 - _roi.X) / _scale, (y0 - _roi.Y) / _scale, bw / _scale, bh / _scale);
+        var (roi, scale) = (_now!.Roi, _now.Scale);
+        person.Box = ((x0 - roi.X) / scale, (y0 - roi.Y) / scale, bw / scale, bh / scale);
 
         float ratio = (float)_inputSize / _protoSize;
         int plane = _protoSize * _protoSize;
-        int roiX = (int)(_roi.X / ratio), roiY = (int)(_roi.Y / ratio);
+        int roiX = (int)(_now!.Roi.X / ratio), roiY = (int)(_now.Roi.Y / ratio);
         float bx0 = x0 / ratio, by0 = y0 / ratio, bx1 = (x0 + bw) / ratio, by1 = (y0 + bh) / ratio;
         var mask = person.Mask;
         int coefficients = (4 + _classes) * n + anchor;
@@ -169,19 +189,6 @@ public sealed class YoloV8SegModel : OnnxMattingModel
                 row[x] = value;
                 if (value > unionRow[x]) unionRow[x] = value;
             }
-        }
-    }
-
-    protected override void ReleaseSlots()
-    {
-        for (int i = 0; i < SlotCount; i++)
-        {
-            if (_slots[i] is not { } s) continue;
-            s.Binding.Dispose();
-            s.Images.Dispose();
-            s.Output0.Dispose();
-            s.Protos.Dispose();
-            _slots[i] = null;
         }
     }
 }

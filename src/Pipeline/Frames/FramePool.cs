@@ -16,6 +16,7 @@ public sealed class FramePool
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
+        (FrameSize, WorkingSize) = ((width, height), (smallWidth, smallHeight));
         _free = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true }); // only the source rents
         for (int i = 0; i < capacity; i++)
         {
@@ -31,6 +32,10 @@ public sealed class FramePool
     }
 
     public int Capacity { get; }
+
+    /// <summary>The frames' full size, and the size of their small copy (the working picture).</summary>
+    public (int Width, int Height) FrameSize { get; }
+    public (int Width, int Height) WorkingSize { get; }
 
     /// <summary>Frames rented and not yet returned.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);

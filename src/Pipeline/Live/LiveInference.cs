@@ -18,8 +18,7 @@ namespace StreamMatte.Pipeline.Live;
 internal sealed class LiveInference(PipelineContext context, FlowLimiter input, MatteBoard board, ModelSizeController? sizes, TimeProvider clock,
     MotionLumaMaker? motion = null)
 {
-    private readonly AreaScaler _scaler = new();
-    private RgbImage? _shrunk;     // the picture at the network's size, when smaller than the working size
+    private readonly PictureShrinker _shrinker = new();   // the picture at the network's size, when smaller than the working size
     private long _scene = -1;
     private volatile string _sizeText = "";
 
@@ -84,13 +83,26 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
     }
 
     /// <summary>
-    /// Sets the model up for the first network size before any frame comes (the pipeline calls it while it is built),
-    /// so that the first picture is run at once: until the first matte every frame is dropped.
+    /// Sets the model up, before any frame comes (the pipeline calls it while it is built), for every size the network
+    /// may work at (<paramref name="longSides"/>: the size controller's ladder, or the one fixed size) and ends at the
+    /// first one, so that the first picture is run at once (until the first matte every frame is dropped) and a size
+    /// change in the run allocates nothing: each size's tensors, bindings and shrinking tables are kept. Returns the
+    /// matte size each long side gives, for the frame path to prepare its own buffers.
     /// </summary>
-    public void ConfigureFirstSize(int workingWidth, int workingHeight)
+    public IReadOnlyList<(int Width, int Height)> PrepareSizes(IReadOnlyList<int> longSides, int workingWidth, int workingHeight)
     {
-        var (w, h) = PipelineSettings.SizeForLongSide(LongSide, workingWidth, workingHeight);
-        ConfigureFor(w, h);
+        var mattes = new List<(int, int)>();
+        foreach (int longSide in longSides.Where(l => l != LongSide).Append(LongSide))
+        {
+            var (w, h) = PipelineSettings.SizeForLongSide(longSide, workingWidth, workingHeight);
+            ConfigureFor(w, h);
+            _shrinker.Prepare(workingWidth, workingHeight, w, h);
+            var alpha = context.Model.Read(0).Alpha;   // the output's buffers exist once configured: its size is the matte's
+            var (mw, mh) = MotionWarp.MotionSize(alpha.Width, alpha.Height);
+            motion?.Prepare(workingWidth, workingHeight, mw, mh);
+            if (!mattes.Contains((alpha.Width, alpha.Height))) mattes.Add((alpha.Width, alpha.Height));
+        }
+        return mattes;
     }
 
     /// <summary>Set-up of a new size: tensors, bindings, a probe run.</summary>
@@ -102,13 +114,10 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
         _sizeText = model.InputSize == PictureSize ? $"{width}x{height}" : $"{width}x{height} (network {model.InputSize.Width}x{model.InputSize.Height})";
     }
 
-    /// <summary>The working picture, or a copy shrunk to the chosen long side (buffers made once per size).</summary>
+    /// <summary>The working picture, or a copy shrunk to the chosen long side (buffers made once per size and kept).</summary>
     private RgbImage AtNetworkSize(RgbImage working)
     {
         var (w, h) = PipelineSettings.SizeForLongSide(LongSide, working.Width, working.Height);
-        if ((w, h) == (working.Width, working.Height)) return working;
-        if (_shrunk is null || _shrunk.Width != w || _shrunk.Height != h) _shrunk = new RgbImage(w, h);
-        _scaler.Scale(working, _shrunk);
-        return _shrunk;
+        return _shrinker.Shrink(working, w, h);
     }
 }

@@ -10,7 +10,7 @@ namespace StreamMatte.Pipeline.Live;
 /// frames between preprocessing and the matte stage; it is never given to an earlier frame.
 /// Ownership: the slots are the board's own; the network owns the rented one until it publishes it, and the frame path
 /// only copies under the board's lock, so a slot is never written while it is read. Allocation: a slot grows when it
-/// first sees a larger matte (a size change), never per frame.
+/// first sees a larger matte (a size change), never per frame; <see cref="Reserve"/> makes the room at set-up time.
 /// </summary>
 internal sealed class MatteBoard
 {
@@ -32,6 +32,19 @@ internal sealed class MatteBoard
 
     /// <summary>Mattes published so far.</summary>
     public long Published { get; private set; }
+
+    /// <summary>Set-up time: room in every slot for mattes of up to this size and their frames' lumas (the largest the network may make).</summary>
+    public void Reserve(int matteWidth, int matteHeight, (int Width, int Height) motionSize)
+    {
+        lock (_gate)
+            foreach (var e in _entries)
+            {
+                if (e.Index >= 0 || e == _rented) throw new InvalidOperationException("reserve before the first matte");
+                e.Matte.Resize(matteWidth, matteHeight);
+                e.Motion.Resize(motionSize.Width, motionSize.Height);
+                e.Motion.Clear();
+            }
+    }
 
     /// <summary>The network: a plane of this size to write the next matte into (the oldest slot's).</summary>
     public FloatPlane Rent(int width, int height) => Rent(width, height, out _);

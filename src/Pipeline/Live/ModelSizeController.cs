@@ -55,6 +55,9 @@ public sealed class ModelSizeController
     /// </summary>
     public bool WarmingUp { get; private set; } = true;
 
+    /// <summary>The long sides it chooses from, largest first.</summary>
+    public IReadOnlyList<int> Ladder => _ladder;
+
     /// <summary>The long side the next run should use.</summary>
     public int LongSide => _ladder[_rung];
 

@@ -6,22 +6,18 @@ namespace StreamMatte.Pipeline.Live;
 /// Makes a <see cref="MotionLuma"/> from a frame's working-size picture: area-shrunk to the motion size, then luma.
 /// The network's thread (for the matte's frame) and the frame path (for the current frame) both start from the working
 /// picture with the same steps, so two identical frames give identical lumas and the flow between them is zero.
-/// Buffers are made once per size.
+/// Buffers are made once per size and kept (live mode's network sizes come and go).
 /// </summary>
 internal sealed class MotionLumaMaker
 {
-    private readonly AreaScaler _scaler = new();
-    private RgbImage? _small;
+    private readonly PictureShrinker _shrinker = new();
+
+    /// <summary>Makes what lumas of this size from pictures of <paramref name="pictureWidth"/>×<paramref name="pictureHeight"/> need, now (set-up time).</summary>
+    public void Prepare(int pictureWidth, int pictureHeight, int width, int height) => _shrinker.Prepare(pictureWidth, pictureHeight, width, height);
 
     public void Make(RgbImage picture, int width, int height, MotionLuma into)
     {
-        var small = picture;
-        if ((picture.Width, picture.Height) != (width, height))
-        {
-            if (_small is null || _small.Width != width || _small.Height != height) _small = new RgbImage(width, height);
-            _scaler.Scale(picture, _small);
-            small = _small;
-        }
+        var small = _shrinker.Shrink(picture, width, height);
         into.Resize(width, height);
         var px = small.Pixels;
         var luma = into.Data;

@@ -15,7 +15,8 @@ namespace StreamMatte.Pipeline.Live;
 /// one core) then does not grow with the network's size, and a person's motion is smooth at that scale; the flow is
 /// brought to the matte's size bilinearly.
 /// Ownership: used by the matte stage only (one frame at a time). Allocation: OpenCV matrices and their argument proxies
-/// are made once per (matte size, motion size) and reused (<see cref="CvMatrix"/>); nothing managed per frame.
+/// are made once per (matte size, motion size) and kept (<see cref="CvMatrix"/>, <see cref="PerSize{TKey,T}"/>: live
+/// mode's network sizes come and go); nothing managed per frame.
 /// </summary>
 internal sealed class MotionWarp : IDisposable
 {
@@ -35,10 +36,7 @@ internal sealed class MotionWarp : IDisposable
 
     private readonly MotionLumaMaker _lumaMaker = new();
     private readonly MotionLuma _current = new();
-    private (int MatteW, int MatteH, int MotionW, int MotionH) _sizes;
-    private CvMatrix? _now, _then, _flow, _flowAtMatte, _map, _matte, _warped;
-    private float[] _grid = [];                                   // each matte pixel's (x, y), interleaved like the map
-    private System.Numerics.Vector<float> _scale;                 // motion pixel → matte pixel: (sx, sy, sx, sy, …)
+    private readonly PerSize<(int, int), Matrices> _matrices = new();   // by matte size (the motion size follows from it)
     private readonly CvMatrix _noArray = CvMatrix.Empty();
 
     /// <summary>Time per warped frame (ms): what the warp adds to the frame path.</summary>
@@ -47,6 +45,21 @@ internal sealed class MotionWarp : IDisposable
     /// <summary>The size of the lumas the flow is measured on for a matte of this size (never larger than the matte).</summary>
     public static (int Width, int Height) MotionSize(int matteWidth, int matteHeight) =>
         PipelineSettings.SizeForLongSide(MotionLongSide, matteWidth, matteHeight);
+
+    /// <summary>
+    /// Makes the matrices for mattes of this size, warped to working-size pictures of
+    /// <paramref name="pictureWidth"/>×<paramref name="pictureHeight"/>, now (set-up time).
+    /// </summary>
+    public void Prepare(int matteWidth, int matteHeight, int pictureWidth, int pictureHeight)
+    {
+        var (w, h) = MotionSize(matteWidth, matteHeight);
+        MatricesFor(matteWidth, matteHeight);
+        _lumaMaker.Prepare(pictureWidth, pictureHeight, w, h);
+    }
+
+    private Matrices MatricesFor(int matteWidth, int matteHeight) =>
+        _matrices.TryGet((matteWidth, matteHeight), out var m) ? m
+            : _matrices.Add((matteWidth, matteHeight), new Matrices((matteWidth, matteHeight, MotionSize(matteWidth, matteHeight).Width, MotionSize(matteWidth, matteHeight).Height)));
 
     /// <summary>
     /// Warps <paramref name="matte"/>, computed from the frame whose luma is <paramref name="matteFrame"/>, to the frame
@@ -58,20 +71,20 @@ internal sealed class MotionWarp : IDisposable
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         if ((matteFrame.Width, matteFrame.Height) != MotionSize(matte.Width, matte.Height))
             throw new ArgumentException($"the matte's frame luma is {matteFrame.Width}x{matteFrame.Height}, a {matte} needs {MotionSize(matte.Width, matte.Height)}");
-        Configure(matte.Width, matte.Height, matteFrame.Width, matteFrame.Height);
+        var m = MatricesFor(matte.Width, matte.Height);
         _lumaMaker.Make(picture, matteFrame.Width, matteFrame.Height, _current);
         int motionPixels = matteFrame.Width * matteFrame.Height;
-        _current.Data.AsSpan(0, motionPixels).CopyTo(_now!.Span<byte>());
-        matteFrame.Data.AsSpan(0, motionPixels).CopyTo(_then!.Span<byte>());
+        _current.Data.AsSpan(0, motionPixels).CopyTo(m.Now.Span<byte>());
+        matteFrame.Data.AsSpan(0, motionPixels).CopyTo(m.Then.Span<byte>());
 
         // flow(p): where the current frame's pixel p was in the matte's frame (now(p) ≈ then(p + flow(p))).
         NativeMethods.HandleException(NativeMethods.video_calcOpticalFlowFarneback(
-            _now.Input, _then.Input, _flow!.Output, PyramidScale, Levels, Window, Iterations, PolyN, PolySigma, Flags));
-        BuildMap();
-        matte.Data.AsSpan(0, matte.Width * matte.Height).CopyTo(_matte!.Span<float>());
+            m.Now.Input, m.Then.Input, m.Flow.Output, PyramidScale, Levels, Window, Iterations, PolyN, PolySigma, Flags));
+        BuildMap(m);
+        matte.Data.AsSpan(0, matte.Width * matte.Height).CopyTo(m.Matte.Span<float>());
         NativeMethods.HandleException(NativeMethods.imgproc_remap(
-            _matte.Input, _warped!.Output, _map!.Input, _noArray.Input, (int)InterpolationFlags.Linear, (int)BorderTypes.Replicate, default));
-        _warped.Span<float>().CopyTo(matte.Data);
+            m.Matte.Input, m.Warped.Output, m.Map.Input, _noArray.Input, (int)InterpolationFlags.Linear, (int)BorderTypes.Replicate, default));
+        m.Warped.Span<float>().CopyTo(matte.Data);
         Stats.Record(start, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
@@ -80,57 +93,68 @@ internal sealed class MotionWarp : IDisposable
     /// matte's size by OpenCV's bilinear resize (pixel centres aligned, vectorised) and its displacements scaled from
     /// motion pixels to matte pixels; map = grid + flow · scale, a vector loop over the interleaved (x, y) pairs.
     /// </summary>
-    private void BuildMap()
+    private static void BuildMap(Matrices m)
     {
-        var (mw, mh, fw, fh) = _sizes;
-        var flow = _flow!;
+        var (mw, mh, fw, fh) = m.Sizes;
+        var flow = m.Flow;
         if ((mw, mh) != (fw, fh))
         {
-            NativeMethods.HandleException(NativeMethods.imgproc_resize(flow.Input, _flowAtMatte!.Output, new Size(mw, mh), 0, 0, (int)InterpolationFlags.Linear));
-            flow = _flowAtMatte;
+            NativeMethods.HandleException(NativeMethods.imgproc_resize(flow.Input, m.FlowAtMatte.Output, new Size(mw, mh), 0, 0, (int)InterpolationFlags.Linear));
+            flow = m.FlowAtMatte;
         }
         var displacement = flow.Span<float>();
-        var map = _map!.Span<float>();
-        var grid = _grid.AsSpan();
-        var scale = _scale;
+        var map = m.Map.Span<float>();
+        var grid = m.Grid.AsSpan();
+        var scale = m.Scale;
         int i = 0, lanes = System.Numerics.Vector<float>.Count;
         for (; i <= map.Length - lanes; i += lanes)
             (new System.Numerics.Vector<float>(grid[i..]) + new System.Numerics.Vector<float>(displacement[i..]) * scale).CopyTo(map[i..]);
         for (; i < map.Length; i++) map[i] = grid[i] + displacement[i] * scale[i & 1];
     }
 
-    /// <summary>Matrices for a new (matte size, motion size): set-up time, when the network's size changes.</summary>
-    private void Configure(int matteWidth, int matteHeight, int motionWidth, int motionHeight)
+    /// <summary>The matrices of one (matte size, motion size): made at set-up time, the first time the network works at that size.</summary>
+    private sealed class Matrices : IDisposable
     {
-        var sizes = (matteWidth, matteHeight, motionWidth, motionHeight);
-        if (_sizes == sizes && _now != null) return;
-        DisposeMatrices();
-        _sizes = sizes;
-        _now = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
-        _then = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
-        _flow = new CvMatrix(motionWidth, motionHeight, MatType.CV_32FC2);
-        _flowAtMatte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
-        _map = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
-        _grid = new float[2 * matteWidth * matteHeight];
-        for (int y = 0, i = 0; y < matteHeight; y++)
-        for (int x = 0; x < matteWidth; x++, i += 2)
-            (_grid[i], _grid[i + 1]) = (x, y);
-        var scale = new float[System.Numerics.Vector<float>.Count];   // Count is even: the pairs line up with the lanes
-        for (int k = 0; k < scale.Length; k++) scale[k] = k % 2 == 0 ? (float)matteWidth / motionWidth : (float)matteHeight / motionHeight;
-        _scale = new System.Numerics.Vector<float>(scale);
-        _matte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
-        _warped = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
-    }
+        public Matrices((int MatteW, int MatteH, int MotionW, int MotionH) sizes)
+        {
+            Sizes = sizes;
+            var (matteWidth, matteHeight, motionWidth, motionHeight) = sizes;
+            Now = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
+            Then = new CvMatrix(motionWidth, motionHeight, MatType.CV_8UC1);
+            Flow = new CvMatrix(motionWidth, motionHeight, MatType.CV_32FC2);
+            FlowAtMatte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
+            Map = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC2);
+            Grid = new float[2 * matteWidth * matteHeight];
+            for (int y = 0, i = 0; y < matteHeight; y++)
+            for (int x = 0; x < matteWidth; x++, i += 2)
+                (Grid[i], Grid[i + 1]) = (x, y);
+            var scale = new float[System.Numerics.Vector<float>.Count];   // Count is even: the pairs line up with the lanes
+            for (int k = 0; k < scale.Length; k++) scale[k] = k % 2 == 0 ? (float)matteWidth / motionWidth : (float)matteHeight / motionHeight;
+            Scale = new System.Numerics.Vector<float>(scale);
+            Matte = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
+            Warped = new CvMatrix(matteWidth, matteHeight, MatType.CV_32FC1);
+        }
 
-    private void DisposeMatrices()
-    {
-        foreach (var m in new[] { _now, _then, _flow, _flowAtMatte, _map, _matte, _warped }) m?.Dispose();
-        _now = _then = _flow = _flowAtMatte = _map = _matte = _warped = null;
+        public (int MatteW, int MatteH, int MotionW, int MotionH) Sizes { get; }
+        public CvMatrix Now { get; }
+        public CvMatrix Then { get; }
+        public CvMatrix Flow { get; }
+        public CvMatrix FlowAtMatte { get; }
+        public CvMatrix Map { get; }
+        public CvMatrix Matte { get; }
+        public CvMatrix Warped { get; }
+        public float[] Grid { get; }                          // each matte pixel's (x, y), interleaved like the map
+        public System.Numerics.Vector<float> Scale { get; }   // motion pixel → matte pixel: (sx, sy, sx, sy, …)
+
+        public void Dispose()
+        {
+            foreach (var m in new[] { Now, Then, Flow, FlowAtMatte, Map, Matte, Warped }) m.Dispose();
+        }
     }
 
     public void Dispose()
     {
-        DisposeMatrices();
+        _matrices.Clear();
         _noArray.Dispose();
     }
 }

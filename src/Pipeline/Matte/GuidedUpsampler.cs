@@ -12,15 +12,20 @@ public sealed record GuidedFilterSettings(int Radius = 3, float Epsilon = 1e-3f)
 /// the coefficients a, b are smoothed, upsampled bilinearly, and applied to the full-resolution luma, so an
 /// edge in the picture is an edge in the matte even where the network saw only a blur. Cost: a few box
 /// filters at low resolution plus one multiply-add per full-resolution pixel.
+/// Buffers and sampling tables are made per (matte size, picture size) and kept (<see cref="Plan"/>): live mode's
+/// network size comes and goes, and a size seen before then allocates nothing.
 /// </summary>
 public sealed class GuidedUpsampler(GuidedFilterSettings settings)
 {
     private readonly BoxFilter _box = new();
-    private readonly BilinearRowSampler _sampler = new();
-    private FloatImage? _statistics;   // I, p, I·p, I·I
-    private FloatImage? _coefficients; // a, b
+    private readonly PerSize<(int, int, int, int), Plan> _plans = new();
+    private Plan? _plan;   // the last frame's
 
     public GuidedFilterSettings Settings => settings;
+
+    /// <summary>Makes the buffers and tables for this matte size and picture size now (set-up time).</summary>
+    public void Prepare(int matteWidth, int matteHeight, int pictureWidth, int pictureHeight) =>
+        PlanFor(matteWidth, matteHeight, pictureWidth, pictureHeight);
 
     /// <param name="guide">Luma of the picture at the matte's resolution (1 channel).</param>
     /// <param name="matte">The network's matte.</param>
@@ -33,8 +38,8 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             throw new ArgumentException($"the guide ({guide}) must be single-channel at the matte's size ({matte})");
         if (alpha.Width != picture.Width || alpha.Height != picture.Height)
             throw new ArgumentException($"the output matte ({alpha}) must match the picture ({picture})");
-        Configure(w, h, picture.Width, picture.Height);
-        var stats = _statistics!.Data;
+        var plan = _plan = PlanFor(w, h, picture.Width, picture.Height);
+        var stats = plan.Statistics.Data;
         var g = guide.Data;
         var p = matte.Data;
         for (int i = 0, n = w * h; i < n; i++)
@@ -46,8 +51,8 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             stats[o + 2] = gi * pi;
             stats[o + 3] = gi * gi;
         }
-        _box.Apply(_statistics, settings.Radius);
-        var coefficients = _coefficients!.Data;
+        _box.Apply(plan.Statistics, settings.Radius);
+        var coefficients = plan.Coefficients.Data;
         float eps = settings.Epsilon;
         for (int i = 0, n = w * h; i < n; i++)
         {
@@ -59,16 +64,17 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
             coefficients[2 * i] = a;
             coefficients[2 * i + 1] = meanP - a * meanI;
         }
-        _box.Apply(_coefficients, settings.Radius);
+        _box.Apply(plan.Coefficients, settings.Radius);
         if (SkipFlatRuns) ClassifyFlat(coefficients);
 
-        var rows = _sampler.Rows;
+        var sampler = plan.Sampler;
+        var rows = sampler.Rows;
         for (int y = 0; y < picture.Height; y++)
         {
-            _sampler.SelectRow(_coefficients, y);
+            sampler.SelectRow(plan.Coefficients, y);
             if (SkipFlatRuns && CombineFlat(rows.First[y], rows.Second[y]))
-                UpsampleRowSkippingFlatRuns(_sampler.SelectedRow, picture.Row(y), alpha.Row(y));
-            else GatherKernels.GuidedRow(_sampler.SelectedRow, _sampler.Columns, picture.Row(y), alpha.Row(y));
+                UpsampleRowSkippingFlatRuns(sampler.SelectedRow, picture.Row(y), alpha.Row(y));
+            else GatherKernels.GuidedRow(sampler.SelectedRow, sampler.Columns, picture.Row(y), alpha.Row(y));
         }
     }
 
@@ -85,7 +91,7 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
     /// </summary>
     private void ClassifyFlat(ReadOnlySpan<float> coefficients)
     {
-        var kinds = _flatByPixel.AsSpan();
+        var kinds = _plan!.FlatByPixel.AsSpan();
         for (int j = 0; j < kinds.Length; j++)
         {
             float a = coefficients[2 * j], b = coefficients[2 * j + 1];
@@ -104,10 +110,10 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
     /// </summary>
     private bool CombineFlat(int top, int bottom)
     {
-        int w = _flat.Length;
-        var t = _flatByPixel.AsSpan(top * w, w);
-        var b = _flatByPixel.AsSpan(bottom * w, w);
-        var flat = _flat.AsSpan();
+        int w = _plan!.Flat.Length;
+        var t = _plan.FlatByPixel.AsSpan(top * w, w);
+        var b = _plan.FlatByPixel.AsSpan(bottom * w, w);
+        var flat = _plan.Flat.AsSpan();
         var none = new Vector<sbyte>(-1);
         var any = Vector<sbyte>.Zero;
         int j = 0;
@@ -129,14 +135,15 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
 
     private void UpsampleRowSkippingFlatRuns(ReadOnlySpan<float> coefficients, ReadOnlySpan<byte> rgb, Span<float> dst)
     {
-        var columns = _sampler.Columns;
-        int segments = _segmentStart.Length - 1;
+        var plan = _plan!;
+        var columns = plan.Sampler.Columns;
+        int segments = plan.SegmentStart.Length - 1;
         for (int s = 0; s < segments;)
         {
-            int kind = Kind(s);
+            int kind = plan.Kind(s);
             int e = s + 1;
-            while (e < segments && Kind(e) == kind) e++;
-            int x0 = _segmentStart[s], x1 = _segmentStart[e];
+            while (e < segments && plan.Kind(e) == kind) e++;
+            int x0 = plan.SegmentStart[s], x1 = plan.SegmentStart[e];
             var part = dst[x0..x1];
             if (kind == 0) part.Clear();
             else if (kind == 1) part.Fill(1f);
@@ -146,43 +153,55 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
         }
     }
 
-    /// <summary>0 or 1 when both columns a stretch reads give that exact output, else −1 (compute per pixel).</summary>
-    private int Kind(int segment)
+    private Plan PlanFor(int w, int h, int fullWidth, int fullHeight)
     {
-        int k0 = _flat[_segmentFirst[segment]], k1 = _flat[_segmentSecond[segment]];
-        return k0 == k1 ? k0 : -1;
+        var sizes = (w, h, fullWidth, fullHeight);
+        if (_plan is { } current && current.Sizes == sizes) return current;
+        return _plans.TryGet(sizes, out var plan) ? plan : _plans.Add(sizes, new Plan(w, h, fullWidth, fullHeight));
     }
 
-    private void Configure(int w, int h, int fullWidth, int fullHeight)
+    /// <summary>What one (matte size, picture size) needs: the low-resolution buffers, the sampling tables, the flat-run bookkeeping.</summary>
+    private sealed class Plan
     {
-        if (_statistics is null || !_statistics.HasSize(w, h, 4))
+        public Plan(int w, int h, int fullWidth, int fullHeight)
         {
-            _statistics = new FloatImage(w, h, 4);
-            _coefficients = new FloatImage(w, h, 2);
+            Sizes = (w, h, fullWidth, fullHeight);
+            Statistics = new FloatImage(w, h, 4);
+            Coefficients = new FloatImage(w, h, 2);
+            Sampler.Configure(w, h, 2, fullWidth, fullHeight);
+            Flat = new sbyte[w];
+            FlatByPixel = new sbyte[w * h];
+            // Full-resolution stretches that read the same two low-resolution columns.
+            var columns = Sampler.Columns;
+            var starts = new List<int>();
+            var first = new List<int>();
+            var second = new List<int>();
+            for (int x = 0; x < columns.First.Length; x++)
+                if (x == 0 || columns.First[x] != columns.First[x - 1] || columns.Second[x] != columns.Second[x - 1])
+                {
+                    starts.Add(x);
+                    first.Add(columns.First[x] / 2);    // the taps index interleaved (a, b) pairs
+                    second.Add(columns.Second[x] / 2);
+                }
+            starts.Add(columns.First.Length);
+            (SegmentStart, SegmentFirst, SegmentSecond) = (starts.ToArray(), first.ToArray(), second.ToArray());
         }
-        _sampler.Configure(w, h, 2, fullWidth, fullHeight);
-        if (_flat.Length != w || _segmentStart.Length == 0 || _segmentStart[^1] != fullWidth) ComputeSegments(w);
-        if (_flatByPixel.Length != w * h) _flatByPixel = new sbyte[w * h];
-    }
 
-    private sbyte[] _flat = [], _flatByPixel = [];
-    private int[] _segmentStart = [], _segmentFirst = [], _segmentSecond = [];   // full-resolution stretches reading the same two columns
+        public (int, int, int, int) Sizes { get; }
+        public FloatImage Statistics { get; }    // I, p, I·p, I·I
+        public FloatImage Coefficients { get; }  // a, b
+        public BilinearRowSampler Sampler { get; } = new();
+        public sbyte[] Flat { get; }             // per low-resolution column of the current blended row: 0, 1 or −1
+        public sbyte[] FlatByPixel { get; }      // per low-resolution pixel
+        public int[] SegmentStart { get; }
+        public int[] SegmentFirst { get; }
+        public int[] SegmentSecond { get; }
 
-    private void ComputeSegments(int lowWidth)
-    {
-        _flat = new sbyte[lowWidth];
-        var columns = _sampler.Columns;
-        var starts = new List<int>();
-        var first = new List<int>();
-        var second = new List<int>();
-        for (int x = 0; x < columns.First.Length; x++)
-            if (x == 0 || columns.First[x] != columns.First[x - 1] || columns.Second[x] != columns.Second[x - 1])
-            {
-                starts.Add(x);
-                first.Add(columns.First[x] / 2);    // the taps index interleaved (a, b) pairs
-                second.Add(columns.Second[x] / 2);
-            }
-        starts.Add(columns.First.Length);
-        (_segmentStart, _segmentFirst, _segmentSecond) = (starts.ToArray(), first.ToArray(), second.ToArray());
+        /// <summary>0 or 1 when both columns a stretch reads give that exact output, else −1 (compute per pixel).</summary>
+        public int Kind(int segment)
+        {
+            int k0 = Flat[SegmentFirst[segment]], k1 = Flat[SegmentSecond[segment]];
+            return k0 == k1 ? k0 : -1;
+        }
     }
 }

@@ -16,35 +16,50 @@ public sealed record SmoothingSettings(float Strength = 0.8f, float NoiseLevel =
 /// small where the picture is still (network flicker is damped) and 1 where it moves (edges follow the person
 /// without lag). Works at the matte's resolution with the guide's luma; starts over on a scene cut or a
 /// change of size. None of the papers gives such a filter; its effect is measured (see <see cref="FlickerMeter"/>).
+/// Its buffers are made per size and kept (live mode's network size comes and goes; a size seen before allocates nothing).
 /// </summary>
 public sealed class TemporalSmoother(SmoothingSettings settings)
 {
     private readonly BoxFilter _box = new();
-    private FloatPlane? _state;
-    private FloatImage? _previousLuma, _motion;
+    private readonly PerSize<(int, int), History> _histories = new();
+    private History? _history;   // the current size's; null until the first frame
+
+    /// <summary>The smoothed α so far, the previous frame's luma, and the motion between the two, at one size.</summary>
+    private sealed class History(int width, int height)
+    {
+        public FloatPlane State { get; } = new(width, height);
+        public FloatImage PreviousLuma { get; } = new(width, height, 1);
+        public FloatImage Motion { get; } = new(width, height, 1);
+    }
 
     public SmoothingSettings Settings => settings;
+
+    /// <summary>Makes the buffers for mattes of this size now (set-up time), so that its first frame allocates nothing.</summary>
+    public void Prepare(int width, int height)
+    {
+        if (!_histories.TryGet((width, height), out _)) _histories.Add((width, height), new History(width, height));
+    }
 
     /// <summary>Smooths <paramref name="alpha"/> in place, given the luma of the same frame at the same size.</summary>
     public void Apply(FloatPlane alpha, FloatImage luma, bool sceneCut)
     {
         if (settings.Strength <= 0) return;
         int w = alpha.Width, h = alpha.Height, n = w * h;
-        if (sceneCut || _state is null || _state.Width != w || _state.Height != h)
+        if (sceneCut || _history is null || _history.State.Width != w || _history.State.Height != h)
         {
             Restart(alpha, luma);
             return;
         }
-        var motion = _motion!.Data;
-        var previous = _previousLuma!.Data;
+        var motion = _history.Motion.Data;
+        var previous = _history.PreviousLuma.Data;
         var current = luma.Data;
         for (int i = 0; i < n; i++) motion[i] = Math.Abs(current[i] - previous[i]);
-        _box.Apply(_motion, 1);
+        _box.Apply(_history.Motion, 1);
 
         float still = 1 - Math.Clamp(settings.Strength, 0f, 0.99f);
         float noise = settings.NoiseLevel, span = Math.Max(1e-6f, settings.FullResponseMotion - noise);
         float deadband = settings.StillDeadband;
-        var state = _state.Data;
+        var state = _history.State.Data;
         var a = alpha.Data;
         for (int i = 0; i < n; i++)
         {
@@ -63,13 +78,9 @@ public sealed class TemporalSmoother(SmoothingSettings settings)
     private void Restart(FloatPlane alpha, FloatImage luma)
     {
         int w = alpha.Width, h = alpha.Height;
-        if (_state is null || _state.Width != w || _state.Height != h)
-        {
-            _state = new FloatPlane(w, h);
-            _previousLuma = new FloatImage(w, h, 1);
-            _motion = new FloatImage(w, h, 1);
-        }
-        Array.Copy(alpha.Data, _state.Data, w * h);
-        Array.Copy(luma.Data, _previousLuma!.Data, w * h);
+        if (!_histories.TryGet((w, h), out var history)) history = _histories.Add((w, h), new History(w, h));
+        _history = history;
+        Array.Copy(alpha.Data, history.State.Data, w * h);
+        Array.Copy(luma.Data, history.PreviousLuma.Data, w * h);
     }
 }

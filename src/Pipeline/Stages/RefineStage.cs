@@ -8,20 +8,26 @@ namespace StreamMatte.Pipeline.Stages;
 /// <summary>
 /// Refine: steadies the matte in time (motion-adaptive smoothing at the matte's resolution), applies the edge
 /// controls, keeps only the selected people's share of it (<c>--keep</c>, <c>--remove</c>), and brings it to full
-/// resolution following the picture's edges (guided filter).
+/// resolution following the picture's edges (guided filter). Live, the matte's size follows the network's: every
+/// buffer here is kept per size (<see cref="PerSize{TKey,T}"/>), so a size seen before allocates nothing.
 /// </summary>
 internal sealed class RefineStage : FrameStage
 {
     private readonly TemporalSmoother _smoother;
     private readonly GuidedUpsampler _guided;
     private readonly MatteResampler _bilinear = new();
-    private readonly AreaScaler _guideScaler = new();
+    private readonly PictureShrinker _guideShrinker = new();   // the small picture at the matte's size, when the two differ
     private readonly BoxFilter _feather = new();
     private readonly MatteResampler _selectionResampler = new();
-    private FloatPlane _selection = new(1, 1);
-    private RgbImage? _guidePicture;   // the small picture at the matte's size, when the two differ
-    private FloatImage? _guide;        // its luma
+    private readonly PerSize<(int, int), AtMatteSize> _atSize = new();
     private long _scene;
+
+    /// <summary>The guide (the picture's luma) and the people selection, at one matte size.</summary>
+    private sealed class AtMatteSize(int width, int height)
+    {
+        public FloatImage Guide { get; } = new(width, height, 1);
+        public FloatPlane Selection { get; } = new(width, height);
+    }
 
     public RefineStage(PipelineContext context) : base("refine", context)
     {
@@ -29,10 +35,29 @@ internal sealed class RefineStage : FrameStage
         _guided = new GuidedUpsampler(context.Settings.Guided);
     }
 
+    /// <summary>
+    /// Live: makes everything mattes of this size need now (set-up time), for each size the network may work at, so
+    /// that a size change in the run allocates nothing.
+    /// </summary>
+    public void Prepare(int matteWidth, int matteHeight)
+    {
+        BuffersFor(matteWidth, matteHeight);
+        var (workingWidth, workingHeight) = Context.Pool.WorkingSize;
+        _guideShrinker.Prepare(workingWidth, workingHeight, matteWidth, matteHeight);
+        _smoother.Prepare(matteWidth, matteHeight);
+        var (frameWidth, frameHeight) = Context.Pool.FrameSize;
+        if (Context.Settings.Upsampling == Upsampling.Guided) _guided.Prepare(matteWidth, matteHeight, frameWidth, frameHeight);
+    }
+
+    private AtMatteSize BuffersFor(int width, int height) =>
+        _atSize.TryGet((width, height), out var buffers) ? buffers : _atSize.Add((width, height), new AtMatteSize(width, height));
+
     protected override ValueTask ProcessAsync(Frame frame)
     {
         var matte = frame.Matte;
-        var guide = GuideFor(frame.Small, matte.Width, matte.Height);
+        var buffers = BuffersFor(matte.Width, matte.Height);
+        var guide = buffers.Guide;
+        Luma.Extract(_guideShrinker.Shrink(frame.Small, matte.Width, matte.Height), guide);
         // Live, the cut frame itself may have had no matte yet (dropped): a new scene number restarts the smoothing too.
         _smoother.Apply(matte, guide, frame.SceneCut || frame.Scene != _scene);
         _scene = frame.Scene;
@@ -43,7 +68,7 @@ internal sealed class RefineStage : FrameStage
             float gain = 1 / (1 - Math.Min(shrink, 0.9f));
             for (int i = 0, n = matte.Width * matte.Height; i < n; i++) a[i] = Math.Clamp((a[i] - shrink) * gain, 0f, 1f);
         }
-        if (frame.People is { } people && Context.Settings.People is { ChangesMatte: true }) KeepSelectedPeople(people, matte);
+        if (frame.People is { } people && Context.Settings.People is { ChangesMatte: true }) KeepSelectedPeople(people, matte, buffers.Selection);
         if (Context.Settings.Upsampling == Upsampling.Guided) _guided.Upsample(guide, matte, frame.Image, frame.Alpha);
         else _bilinear.Resample(matte, frame.Alpha);
         if (Context.Settings.Feather > 0) _feather.Apply(frame.Alpha, Context.Settings.Feather, passes: 2);
@@ -51,26 +76,11 @@ internal sealed class RefineStage : FrameStage
     }
 
     /// <summary>α · selection: the removed people's share of the matte goes (their pixels get the background).</summary>
-    private void KeepSelectedPeople(People.PeopleMap people, FloatPlane matte)
+    private void KeepSelectedPeople(People.PeopleMap people, FloatPlane matte, FloatPlane selection)
     {
-        if (_selection.Width != matte.Width || _selection.Height != matte.Height) _selection = new FloatPlane(matte.Width, matte.Height);
-        _selectionResampler.Resample(people.Selection, _selection);
+        _selectionResampler.Resample(people.Selection, selection);
         var a = matte.Data;
-        var s = _selection.Data;
+        var s = selection.Data;
         for (int i = 0, n = matte.Width * matte.Height; i < n; i++) a[i] *= Math.Clamp(s[i], 0f, 1f);
-    }
-
-    private FloatImage GuideFor(RgbImage small, int width, int height)
-    {
-        if (_guide is null || _guide.Width != width || _guide.Height != height) _guide = new FloatImage(width, height, 1);
-        if (small.Width == width && small.Height == height)
-        {
-            Luma.Extract(small, _guide);
-            return _guide;
-        }
-        if (_guidePicture is null || _guidePicture.Width != width || _guidePicture.Height != height) _guidePicture = new RgbImage(width, height);
-        _guideScaler.Scale(small, _guidePicture);
-        Luma.Extract(_guidePicture, _guide);
-        return _guide;
     }
 }
