@@ -63,8 +63,7 @@ public sealed class AreaScaler
         }
     }
 
-    /// <summary>Computes the taps for this size pair now (set-up time) rather than on the first <see cref="Scale"/>.</summary>
-    public void Configure(int sw, int sh, int dw, int dh)
+    private void Configure(int sw, int sh, int dw, int dh)
     {
         if (_sizes == (sw, sh, dw, dh)) return;
         _sizes = (sw, sh, dw, dh);

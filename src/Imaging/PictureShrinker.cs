@@ -14,17 +14,9 @@ public sealed class PictureShrinker
     public RgbImage Shrink(RgbImage picture, int width, int height)
     {
         if ((picture.Width, picture.Height) == (width, height)) return picture;
-        var target = TargetFor(width, height);
+        if (!_targets.TryGet((width, height), out var target))
+            target = _targets.Add((width, height), new Target(new AreaScaler(), new RgbImage(width, height)));
         target.Scaler.Scale(picture, target.Picture);
         return target.Picture;
     }
-
-    /// <summary>Makes what shrinking pictures of <paramref name="fromWidth"/>×<paramref name="fromHeight"/> to this size needs, now (set-up time).</summary>
-    public void Prepare(int fromWidth, int fromHeight, int width, int height)
-    {
-        if ((fromWidth, fromHeight) != (width, height)) TargetFor(width, height).Scaler.Configure(fromWidth, fromHeight, width, height);
-    }
-
-    private Target TargetFor(int width, int height) =>
-        _targets.TryGet((width, height), out var target) ? target : _targets.Add((width, height), new Target(new AreaScaler(), new RgbImage(width, height)));
 }

@@ -109,11 +109,8 @@ public sealed class MattingPipeline
             var matteSizes = _network.PrepareSizes(SizeController?.Ladder ?? [Settings.InferenceLongSide], WorkingSize.Width, WorkingSize.Height);
             var largest = matteSizes.MaxBy(s => s.Width * s.Height);
             board.Reserve(largest.Width, largest.Height, _warp is null ? (0, 0) : MotionWarp.MotionSize(largest.Width, largest.Height));
-            foreach (var (w, h) in matteSizes)
-            {
-                refine.Prepare(w, h);
-                _warp?.Prepare(w, h, WorkingSize.Width, WorkingSize.Height);
-            }
+            refine.Prepare(matteSizes);
+            _warp?.Prepare(matteSizes, WorkingSize.Width, WorkingSize.Height);
             FramePathWarmUp.Run(Settings, FrameSize, WorkingSize);   // compiled now, not on the camera's first frames
             matteSource = _liveMatte;
         }

@@ -6,8 +6,8 @@ namespace StreamMatte.Tests.Pipeline;
 
 /// <summary>
 /// Live mode changes the network's size as the load changes, and with it the matte's. The frame path's parts that work
-/// at the matte's size keep each size's buffers: prepared at set-up, a change back and forth allocates nothing, and
-/// state from an earlier visit to a size is not carried over.
+/// at the matte's size keep each size's buffers: once a size has been seen (the pipeline runs each at set-up), a change
+/// back and forth allocates nothing, and state from an earlier visit to a size is not carried over.
 /// </summary>
 [Collection(nameof(AllocationMeasurements))]
 public class SizeChangeTests
@@ -37,14 +37,13 @@ public class SizeChangeTests
     }
 
     [Fact]
-    public void Guided_upsampling_at_prepared_sizes_allocates_nothing_when_the_size_changes()
+    public void Guided_upsampling_at_sizes_seen_before_allocates_nothing_when_the_size_changes()
     {
         var guided = new GuidedUpsampler(new GuidedFilterSettings());
-        foreach (var (w, h) in MatteSizes) guided.Prepare(w, h, PictureWidth, PictureHeight);
         var picture = Picture(PictureWidth, PictureHeight, 1);
         var alpha = new FloatPlane(PictureWidth, PictureHeight);
         var inputs = MatteSizes.Select(s => (Guide: Guide(Picture(s.Width, s.Height, 2)), Matte: Matte(s.Width, s.Height, 0.5f))).ToArray();
-        foreach (var (guide, matte) in inputs) guided.Upsample(guide, matte, picture, alpha);   // JIT
+        foreach (var (guide, matte) in inputs) guided.Upsample(guide, matte, picture, alpha);   // each size seen once
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 6; i++) guided.Upsample(inputs[i % 2].Guide, inputs[i % 2].Matte, picture, alpha);
@@ -52,14 +51,15 @@ public class SizeChangeTests
     }
 
     [Fact]
-    public void Smoothing_at_prepared_sizes_allocates_nothing_and_starts_afresh_at_each_change()
+    public void Smoothing_at_sizes_seen_before_allocates_nothing_and_starts_afresh_at_each_change()
     {
         var smoother = new TemporalSmoother(new SmoothingSettings());
-        foreach (var (w, h) in MatteSizes) smoother.Prepare(w, h);
         var guides = MatteSizes.Select(s => Guide(Picture(s.Width, s.Height, 3))).ToArray();
         var (lw, lh) = MatteSizes[0];
         var (sw, sh) = MatteSizes[1];
         smoother.Apply(Matte(lw, lh, 0.2f), guides[0], sceneCut: false);   // history at the large size: 0.2
+        smoother.Apply(Matte(sw, sh, 0.2f), guides[1], sceneCut: false);
+        smoother.Apply(Matte(lw, lh, 0.2f), guides[0], sceneCut: false);
         smoother.Apply(Matte(sw, sh, 0.2f), guides[1], sceneCut: false);
 
         var back = Matte(lw, lh, 0.9f);
@@ -74,7 +74,7 @@ public class SizeChangeTests
     public void The_motion_warp_at_prepared_sizes_allocates_nothing_when_the_size_changes()
     {
         using var warp = new MotionWarp();
-        foreach (var (w, h) in MatteSizes) warp.Prepare(w, h, PictureWidth, PictureHeight);
+        warp.Prepare(MatteSizes, PictureWidth, PictureHeight);
         var picture = Picture(PictureWidth, PictureHeight, 4);
         var inputs = MatteSizes.Select(s =>
         {
@@ -83,7 +83,7 @@ public class SizeChangeTests
             new MotionLumaMaker().Make(Picture(PictureWidth, PictureHeight, 5), mw, mh, luma);
             return (Luma: luma, Matte: Matte(s.Width, s.Height, 0.5f));
         }).ToArray();
-        foreach (var (luma, matte) in inputs) warp.Apply(matte, luma, picture);   // JIT
+        warp.Apply(inputs[0].Matte, inputs[0].Luma, picture);   // JIT
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 6; i++) warp.Apply(inputs[i % 2].Matte, inputs[i % 2].Luma, picture);

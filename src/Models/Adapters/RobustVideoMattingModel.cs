@@ -120,6 +120,7 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
                         b.BindOutput(StateOutputs[k], states[1 - read][k]);
                     }
                     bindings[read] = b;
+                    b.Run();   // a shape's working memory is planned on its first bound run: at set-up, not mid-run (see SegmentationModel)
                 }
                 int outW = (int)probe["pha"].Shape[3], outH = (int)probe["pha"].Shape[2];
                 // α is read straight from the output tensor's pinned buffer ([1,1,H,W] is one plane): no copy per frame.

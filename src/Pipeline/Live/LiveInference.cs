@@ -86,20 +86,23 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
     /// Sets the model up, before any frame comes (the pipeline calls it while it is built), for every size the network
     /// may work at (<paramref name="longSides"/>: the size controller's ladder, or the one fixed size) and ends at the
     /// first one, so that the first picture is run at once (until the first matte every frame is dropped) and a size
-    /// change in the run allocates nothing: each size's tensors, bindings and shrinking tables are kept. Returns the
-    /// matte size each long side gives, for the frame path to prepare its own buffers.
+    /// change in the run allocates nothing: each size's tensors, bindings (run once each by the model's set-up) and
+    /// shrinking tables are kept. Returns the matte size each long side gives, for the frame path to prepare its own buffers.
     /// </summary>
     public IReadOnlyList<(int Width, int Height)> PrepareSizes(IReadOnlyList<int> longSides, int workingWidth, int workingHeight)
     {
         var mattes = new List<(int, int)>();
+        var model = context.Model;
+        var blank = new RgbImage(workingWidth, workingHeight);
+        var luma = new MotionLuma();
         foreach (int longSide in longSides.Where(l => l != LongSide).Append(LongSide))
         {
             var (w, h) = PipelineSettings.SizeForLongSide(longSide, workingWidth, workingHeight);
             ConfigureFor(w, h);
-            _shrinker.Prepare(workingWidth, workingHeight, w, h);
-            var alpha = context.Model.Read(0).Alpha;   // the output's buffers exist once configured: its size is the matte's
+            _shrinker.Shrink(blank, w, h);      // its picture for this size made and written (resident) now
+            var alpha = model.Read(0).Alpha;   // the output's buffers exist once configured: its size is the matte's
             var (mw, mh) = MotionWarp.MotionSize(alpha.Width, alpha.Height);
-            motion?.Prepare(workingWidth, workingHeight, mw, mh);
+            motion?.Make(blank, mw, mh, luma);
             if (!mattes.Contains((alpha.Width, alpha.Height))) mattes.Add((alpha.Width, alpha.Height));
         }
         return mattes;

@@ -42,6 +42,8 @@ internal sealed class MatteBoard
                 if (e.Index >= 0 || e == _rented) throw new InvalidOperationException("reserve before the first matte");
                 e.Matte.Resize(matteWidth, matteHeight);
                 e.Motion.Resize(motionSize.Width, motionSize.Height);
+                Array.Clear(e.Matte.Data);    // written now: fresh memory is mapped on its first write
+                Array.Clear(e.Motion.Data);
                 e.Motion.Clear();
             }
     }

@@ -12,9 +12,6 @@ internal sealed class MotionLumaMaker
 {
     private readonly PictureShrinker _shrinker = new();
 
-    /// <summary>Makes what lumas of this size from pictures of <paramref name="pictureWidth"/>×<paramref name="pictureHeight"/> need, now (set-up time).</summary>
-    public void Prepare(int pictureWidth, int pictureHeight, int width, int height) => _shrinker.Prepare(pictureWidth, pictureHeight, width, height);
-
     public void Make(RgbImage picture, int width, int height, MotionLuma into)
     {
         var small = _shrinker.Shrink(picture, width, height);

@@ -47,14 +47,20 @@ internal sealed class MotionWarp : IDisposable
         PipelineSettings.SizeForLongSide(MotionLongSide, matteWidth, matteHeight);
 
     /// <summary>
-    /// Makes the matrices for mattes of this size, warped to working-size pictures of
-    /// <paramref name="pictureWidth"/>×<paramref name="pictureHeight"/>, now (set-up time).
+    /// Set-up time: makes the matrices for mattes of these sizes, warped to working-size pictures of
+    /// <paramref name="pictureWidth"/>×<paramref name="pictureHeight"/>, and warps once at each size, so that the memory
+    /// they use is resident before the first frame (see <see cref="Stages.RefineStage.Prepare"/>). Times not recorded.
     /// </summary>
-    public void Prepare(int matteWidth, int matteHeight, int pictureWidth, int pictureHeight)
+    public void Prepare(IReadOnlyList<(int Width, int Height)> matteSizes, int pictureWidth, int pictureHeight)
     {
-        var (w, h) = MotionSize(matteWidth, matteHeight);
-        MatricesFor(matteWidth, matteHeight);
-        _lumaMaker.Prepare(pictureWidth, pictureHeight, w, h);
+        var picture = new RgbImage(pictureWidth, pictureHeight);
+        var then = new MotionLuma();
+        foreach (var (w, h) in matteSizes)
+        {
+            var (mw, mh) = MotionSize(w, h);
+            _lumaMaker.Make(picture, mw, mh, then);
+            Warp(new FloatPlane(w, h), then, picture);
+        }
     }
 
     private Matrices MatricesFor(int matteWidth, int matteHeight) =>
@@ -69,6 +75,12 @@ internal sealed class MotionWarp : IDisposable
     public void Apply(FloatPlane matte, MotionLuma matteFrame, RgbImage picture)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        Warp(matte, matteFrame, picture);
+        Stats.Record(start, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    private void Warp(FloatPlane matte, MotionLuma matteFrame, RgbImage picture)
+    {
         if ((matteFrame.Width, matteFrame.Height) != MotionSize(matte.Width, matte.Height))
             throw new ArgumentException($"the matte's frame luma is {matteFrame.Width}x{matteFrame.Height}, a {matte} needs {MotionSize(matte.Width, matte.Height)}");
         var m = MatricesFor(matte.Width, matte.Height);
@@ -85,7 +97,6 @@ internal sealed class MotionWarp : IDisposable
         NativeMethods.HandleException(NativeMethods.imgproc_remap(
             m.Matte.Input, m.Warped.Output, m.Map.Input, _noArray.Input, (int)InterpolationFlags.Linear, (int)BorderTypes.Replicate, default));
         m.Warped.Span<float>().CopyTo(matte.Data);
-        Stats.Record(start, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
     /// <summary>

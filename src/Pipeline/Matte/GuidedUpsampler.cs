@@ -23,10 +23,6 @@ public sealed class GuidedUpsampler(GuidedFilterSettings settings)
 
     public GuidedFilterSettings Settings => settings;
 
-    /// <summary>Makes the buffers and tables for this matte size and picture size now (set-up time).</summary>
-    public void Prepare(int matteWidth, int matteHeight, int pictureWidth, int pictureHeight) =>
-        PlanFor(matteWidth, matteHeight, pictureWidth, pictureHeight);
-
     /// <param name="guide">Luma of the picture at the matte's resolution (1 channel).</param>
     /// <param name="matte">The network's matte.</param>
     /// <param name="picture">The full-resolution picture.</param>

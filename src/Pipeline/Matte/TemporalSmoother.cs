@@ -34,11 +34,8 @@ public sealed class TemporalSmoother(SmoothingSettings settings)
 
     public SmoothingSettings Settings => settings;
 
-    /// <summary>Makes the buffers for mattes of this size now (set-up time), so that its first frame allocates nothing.</summary>
-    public void Prepare(int width, int height)
-    {
-        if (!_histories.TryGet((width, height), out _)) _histories.Add((width, height), new History(width, height));
-    }
+    /// <summary>The next matte starts the smoothing afresh, whatever its size (a set-up run was smoothed before it). The buffers stay.</summary>
+    public void Forget() => _history = null;
 
     /// <summary>Smooths <paramref name="alpha"/> in place, given the luma of the same frame at the same size.</summary>
     public void Apply(FloatPlane alpha, FloatImage luma, bool sceneCut)
