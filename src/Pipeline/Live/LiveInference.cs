@@ -86,8 +86,9 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
     /// Sets the model up, before any frame comes (the pipeline calls it while it is built), for every size the network
     /// may work at (<paramref name="longSides"/>: the size controller's ladder, or the one fixed size) and ends at the
     /// first one, so that the first picture is run at once (until the first matte every frame is dropped) and a size
-    /// change in the run allocates nothing: each size's tensors, bindings (run once each by the model's set-up) and
-    /// shrinking tables are kept. Returns the matte size each long side gives, for the frame path to prepare its own buffers.
+    /// change in the run neither allocates nor maps new memory: each size's tensors, bindings (run once each by the
+    /// model's set-up), shrunk picture and luma are made, written once and kept. Returns the matte size each long side
+    /// gives, for the frame path to prepare its own.
     /// </summary>
     public IReadOnlyList<(int Width, int Height)> PrepareSizes(IReadOnlyList<int> longSides, int workingWidth, int workingHeight)
     {
@@ -108,7 +109,7 @@ internal sealed class LiveInference(PipelineContext context, FlowLimiter input, 
         return mattes;
     }
 
-    /// <summary>Set-up of a new size: tensors, bindings, a probe run.</summary>
+    /// <summary>Switches the model to a size: set up on its first use (tensors, bindings, a probe run), kept from then on.</summary>
     private void ConfigureFor(int width, int height)
     {
         var model = context.Model;
