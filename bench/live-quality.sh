@@ -5,7 +5,8 @@
 # Mean IoU (alpha > 0.5) over the frames out (target >= 0.95) and flicker (mean |d alpha| on still pixels) of both.
 # A clip shorter than FRAMES at 30 fps is played forwards and back to FRAMES (bench/pingpong-clip.sh; no cut), so the
 # first seconds (warm-up) weigh as in a longer session; PINGPONG=off plays the clips as they are.
-# WARP=off runs it with the motion warp off (--motion-warp off; default on); the warp's time per warped frame is reported.
+# WARP=off runs it with the motion warp off (--motion-warp off; default on), written to LiveMatteQuality-warp-off.md and
+# .csv; the warp's time per warped frame is reported.
 #   bench/live-quality.sh [FRAMES]     (from the repository root, after ./setup.sh; needs ../shared/data; CLIPS=… to choose clips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ machine, frames, out, jsonl = sys.argv[1:5]
 rows = [json.loads(l) for l in open(jsonl) if l.strip().startswith("{")]
 warp = rows[0]["motion_warp"] if rows else "on"
 prefix = ("WARP=off " if warp == "off" else "") + ("PINGPONG=off " if os.environ.get("PINGPONG") == "off" else "")
-md = ["# LiveMatteQuality", "", f"Reproduce: `{prefix}bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
+md = ["# LiveMatteQuality" + (" (motion warp off)" if warp == "off" else ""), "", f"Reproduce: `{prefix}bench/live-quality.sh {frames}`", "", f"Machine: {machine}", "",
       f"Each clip played at 30 fps (up to {frames} frames; a shorter clip forwards and back to {frames}, marked so) through the live pipeline with the defaults; every frame out is compared with the same "
       "model run offline on that very frame, at the network size the live run ended at. IoU of alpha > 0.5, mean over the frames out "
       "(target >= 0.95); flicker = mean |d alpha| on still pixels, live and offline. Matte age = frames between a frame and the frame its matte came from. "
@@ -52,7 +53,8 @@ for r in rows:
               f"{r['age_p50']:.0f}/{r['age_p95']:.0f} | {r['motion_warp']} | {ms(r['warp_ms_p50'])}/{ms(r['warp_ms_p95'])} | {r['mean_iou']:.4f} | {r['min_iou']:.4f} | {r['flicker_live']:.6f} | {r['flicker_offline']:.6f} | "
               f"{r['iou_own_size_stale']:.4f} → {r['iou_own_size_warped']:.4f} | {r['iou_size_only']:.4f} |")
     csv.append(",".join(str(r[k]) for k in ["clip","size","model","frames_in","frames_out","network","size_changes","mattes_per_second","age_p50","age_p95","motion_warp","warp_ms_p50","warp_ms_p95","mean_iou","min_iou","flicker_live","flicker_offline","iou_own_size_stale","iou_own_size_warped","iou_size_only"]))
-open(f"{out}/LiveMatteQuality.md", "w").write("\n".join(md) + "\n")
-open(f"{out}/LiveMatteQuality.csv", "w").write(f"# bench/live-quality.sh {frames}\n# {machine}\n" + "\n".join(csv) + "\n")
+name = "LiveMatteQuality" + ("-warp-off" if warp == "off" else "")   # the two side by side, each its own file
+open(f"{out}/{name}.md", "w").write("\n".join(md) + "\n")
+open(f"{out}/{name}.csv", "w").write(f"# bench/live-quality.sh {frames}\n# {machine}\n" + "\n".join(csv) + "\n")
 print("\n".join(md))
 PY
