@@ -28,13 +28,21 @@ public sealed class InstanceMattingModel : OnnxMattingModel
     private SetUp? _now;
     private readonly int[] _order;
 
-    private sealed class Slot(PinnedTensor<float> image, PinnedTensor<float> scores, PinnedTensor<float> alphas, SessionBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> image, PinnedTensor<float> scores, PinnedTensor<float> alphas, SessionBinding binding, MatteOutput matte) : IDisposable
     {
         public PinnedTensor<float> Image { get; } = image;
         public PinnedTensor<float> Scores { get; } = scores;
         public PinnedTensor<float> Alphas { get; } = alphas;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+
+        public void Dispose()
+        {
+            Binding.Dispose();   // first: it refers to the tensors
+            Image.Dispose();
+            Scores.Dispose();
+            Alphas.Dispose();
+        }
     }
 
     /// <summary>One frame size's resampler, main-part finder and slots.</summary>
@@ -46,13 +54,7 @@ public sealed class InstanceMattingModel : OnnxMattingModel
 
         public override void Dispose()
         {
-            foreach (var s in Slots)
-            {
-                s.Binding.Dispose();
-                s.Image.Dispose();
-                s.Scores.Dispose();
-                s.Alphas.Dispose();
-            }
+            foreach (var s in Slots) s.Dispose();
         }
     }
 

@@ -26,13 +26,21 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
     private SetUp? _now;
     private int _newestState;
 
-    private sealed class Slot(PinnedTensor<float> src, PinnedTensor<float> fgr, PinnedTensor<float> pha, SessionBinding[] bindings, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> src, PinnedTensor<float> fgr, PinnedTensor<float> pha, SessionBinding[] bindings, MatteOutput matte) : IDisposable
     {
         public PinnedTensor<float> Source { get; } = src;
         public PinnedTensor<float> Foreground { get; } = fgr;
         public PinnedTensor<float> Alpha { get; } = pha;
         public SessionBinding[] Bindings { get; } = bindings; // [state set read]
         public MatteOutput Matte { get; } = matte;
+
+        public void Dispose()
+        {
+            foreach (var b in Bindings) b.Dispose();   // first: they refer to the tensors
+            Source.Dispose();
+            Foreground.Dispose();
+            Alpha.Dispose();
+        }
     }
 
     /// <summary>One frame size's resampler, downsample ratio, the two recurrent state sets (read one, write the other) and slots.</summary>
@@ -45,13 +53,7 @@ public sealed class RobustVideoMattingModel : OnnxMattingModel
 
         public override void Dispose()
         {
-            foreach (var s in Slots)
-            {
-                foreach (var b in s.Bindings) b.Dispose();
-                s.Source.Dispose();
-                s.Foreground.Dispose();
-                s.Alpha.Dispose();
-            }
+            foreach (var s in Slots) s.Dispose();
             foreach (var set in States) foreach (var t in set) t.Dispose();
             Ratio.Dispose();
         }

@@ -13,12 +13,19 @@ public sealed class SegmentationModel : OnnxMattingModel
     private readonly SegmentationSpec _spec;
     private SetUp? _now;
 
-    private sealed class Slot(PinnedTensor<float> input, PinnedTensor<float> output, SessionBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> input, PinnedTensor<float> output, SessionBinding binding, MatteOutput matte) : IDisposable
     {
         public PinnedTensor<float> Input { get; } = input;
         public PinnedTensor<float> Output { get; } = output;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+
+        public void Dispose()
+        {
+            Binding.Dispose();   // first: it refers to the tensors
+            Input.Dispose();
+            Output.Dispose();
+        }
     }
 
     /// <summary>One frame size's resampler into the input tensor, the output's region that is the frame, and the slots.</summary>
@@ -30,12 +37,7 @@ public sealed class SegmentationModel : OnnxMattingModel
 
         public override void Dispose()
         {
-            foreach (var s in Slots)
-            {
-                s.Binding.Dispose();
-                s.Input.Dispose();
-                s.Output.Dispose();
-            }
+            foreach (var s in Slots) s.Dispose();
         }
     }
 

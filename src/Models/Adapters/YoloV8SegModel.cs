@@ -25,13 +25,21 @@ public sealed class YoloV8SegModel : OnnxMattingModel
     private readonly int[] _candidates, _kept;
     private readonly float[] _candidateScores;
 
-    private sealed class Slot(PinnedTensor<float> images, PinnedTensor<float> output0, PinnedTensor<float> protos, SessionBinding binding, MatteOutput matte)
+    private sealed class Slot(PinnedTensor<float> images, PinnedTensor<float> output0, PinnedTensor<float> protos, SessionBinding binding, MatteOutput matte) : IDisposable
     {
         public PinnedTensor<float> Images { get; } = images;
         public PinnedTensor<float> Output0 { get; } = output0;
         public PinnedTensor<float> Protos { get; } = protos;
         public SessionBinding Binding { get; } = binding;
         public MatteOutput Matte { get; } = matte;
+
+        public void Dispose()
+        {
+            Binding.Dispose();   // first: it refers to the tensors
+            Images.Dispose();
+            Output0.Dispose();
+            Protos.Dispose();
+        }
     }
 
     /// <summary>One frame size's letterbox (where the frame sits in the square input, and its scale) and slots.</summary>
@@ -44,13 +52,7 @@ public sealed class YoloV8SegModel : OnnxMattingModel
 
         public override void Dispose()
         {
-            foreach (var s in Slots)
-            {
-                s.Binding.Dispose();
-                s.Images.Dispose();
-                s.Output0.Dispose();
-                s.Protos.Dispose();
-            }
+            foreach (var s in Slots) s.Dispose();
         }
     }
 
