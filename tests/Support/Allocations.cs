@@ -2,10 +2,10 @@ namespace StreamMatte.Tests.Support;
 
 /// <summary>
 /// Managed bytes that code allocates on the calling thread, for the tests that say a path allocates nothing.
-/// The runtime can itself allocate on the calling thread, now and then and once. In one full-suite run, six guided
-/// upsamplings were charged 6,720 B; the same test run alone, and in the other runs, measured 0. So each measurement
-/// is taken over a few rounds and the fewest bytes count. An allocation the code makes on every call shows in every
-/// round; a one-time one shows in only one.
+/// The runtime occasionally allocates on the calling thread on its own account, a single time: in one full-suite run
+/// six guided upsamplings were charged 6,720 B, while the same test alone, and in every other run, measured 0. So a
+/// measurement takes a few rounds and keeps the fewest bytes: an allocation the code makes on every call shows in every
+/// round, a one-time one in only one.
 /// </summary>
 public static class Allocations
 {
